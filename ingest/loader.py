@@ -1,0 +1,117 @@
+"""Reading article files: encoding detection and clear refusals.
+
+:func:`read_article` defines "the file's original text" that all offsets refer
+to: the decoded text without a byte-order mark, with ``\\r\\n``/``\\r`` read as
+``\\n`` (what Python's ``open(path, encoding=...).read()`` gives).
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Article", "ArticleError", "read_article", "find_articles", "decode_article"]
+
+_ARABIC_OR_ASCII_TEXT = re.compile(r"[\u0600-\u06ff\u0750-\u077f\s\x20-\x7e«»\u2010-\u201f\u2026]")
+
+
+class ArticleError(ValueError):
+    """A file cannot be ingested; the message names the file and the reason."""
+
+
+@dataclass(frozen=True)
+class Article:
+    """A decoded article and where it came from."""
+
+    path: Path
+    text: str
+    encoding: str
+    sha256: str
+    size: int
+
+
+def _universal_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode_article(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
+    """Decode a file's bytes; return ``(text, encoding)``.
+
+    UTF-8 (with or without BOM) and UTF-16/32 with a BOM are read as such; other
+    bytes are tried as Windows-1256 (common for Arabic) and kept only if they
+    read as Arabic/Latin text.
+
+    Raises:
+        ArticleError: empty, binary, or in no encoding Sanad recognises.
+    """
+    if not data.strip():
+        raise ArticleError(f"{name}: empty file")
+    for bom, encoding in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return _checked(data.decode(encoding), name), encoding.replace("-sig", "")
+            except UnicodeDecodeError as exc:
+                raise ArticleError(f"{name}: starts with a {encoding} byte-order mark but is not {encoding}: {exc}")
+    if b"\x00" in data:
+        raise ArticleError(f"{name}: binary file (contains NUL bytes), not text")
+    try:
+        return _checked(data.decode("utf-8"), name), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("cp1256", errors="replace")
+    readable = len(_ARABIC_OR_ASCII_TEXT.findall(text))
+    if "\ufffd" in text or readable < 0.95 * len(text):
+        raise ArticleError(f"{name}: not UTF-8 and not readable as Windows-1256; save it as UTF-8")
+    return _checked(text, name), "cp1256"
+
+
+def _checked(text: str, name: str) -> str:
+    text = _universal_newlines(text)
+    if not text.strip():
+        raise ArticleError(f"{name}: empty file (only whitespace)")
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\t\f\v")
+    if controls > max(8, len(text) // 100):
+        raise ArticleError(f"{name}: binary file (control characters), not text")
+    return text
+
+
+def read_article(path: Path) -> Article:
+    """Read and decode one article.
+
+    Raises:
+        ArticleError: unreadable, empty, binary or undecodable (the message names the file).
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    text, encoding = decode_article(data, str(path))
+    return Article(path=path, text=text, encoding=encoding, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+
+
+def find_articles(folder: Path, extensions: Iterable[str]) -> Iterator[Path]:
+    """Files under ``folder`` (recursively, sorted, hidden ones skipped) with one of ``extensions``.
+
+    Symbolic links that lead outside ``folder`` are skipped: the corpus is what is inside it.
+    """
+    wanted = {e.lower() for e in extensions}
+    root = folder.resolve()
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.suffix.lower() not in wanted or not path.is_file():
+            continue
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
+            continue
+        yield path

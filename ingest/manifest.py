@@ -1,0 +1,98 @@
+"""The manifest: which files are in the index, their hashes, and how the index was built.
+
+Stored as ``<index>/manifest.json``, written atomically (temporary file + rename).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+__all__ = ["FileRecord", "Manifest", "ManifestError", "file_id", "chunk_id"]
+
+_VERSION = 1
+
+
+class ManifestError(RuntimeError):
+    """The manifest cannot be read."""
+
+
+def file_id(root: str, relative: str) -> str:
+    """Stable id of a file: the same folder and relative path always give the same id."""
+    return hashlib.sha1(f"{root}\0{relative}".encode()).hexdigest()[:16]
+
+
+def chunk_id(file_key: str, index: int) -> str:
+    """Stable id of the ``index``-th chunk of a file."""
+    return f"{file_key}-{index:05d}"
+
+
+@dataclass
+class FileRecord:
+    """One ingested file."""
+
+    root: str
+    file: str
+    sha256: str
+    size: int
+    chunks: int
+    encoding: str
+    ingested_at: str
+
+    @property
+    def key(self) -> str:
+        return file_id(self.root, self.file)
+
+    @property
+    def chunk_ids(self) -> list[str]:
+        return [chunk_id(self.key, i) for i in range(self.chunks)]
+
+    @property
+    def path(self) -> Path:
+        return Path(self.root) / self.file
+
+
+@dataclass
+class Manifest:
+    """What the index holds; ``build`` records the settings its vectors and tokens depend on."""
+
+    build: dict[str, object] = field(default_factory=dict)
+    files: dict[str, FileRecord] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> Manifest:
+        """Read ``path``; an absent file is an empty manifest."""
+        if not path.exists():
+            return cls()
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            files = {key: FileRecord(**row) for key, row in data["files"].items()}
+            return cls(build=dict(data["build"]), files=files)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ManifestError(f"{path}: manifest is damaged ({exc}); run `sanad ingest --rebuild`") from exc
+
+    def save(self, path: Path) -> None:
+        """Write atomically: readers see the old or the new manifest, never half of one."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+        payload = {
+            "version": _VERSION,
+            "build": self.build,
+            "files": {key: asdict(record) for key, record in sorted(self.files.items())},
+        }
+        with open(tmp, "w", encoding="utf-8") as handle:
+            json.dump(payload, handle, ensure_ascii=False, indent=1)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+
+    @property
+    def chunk_count(self) -> int:
+        return sum(record.chunks for record in self.files.values())
+
+    def by_path(self) -> dict[tuple[str, str], FileRecord]:
+        """Records keyed by ``(root, relative file)``."""
+        return {(r.root, r.file): r for r in self.files.values()}

@@ -1,0 +1,254 @@
+"""Incremental, idempotent ingestion: files -> chunks -> vectors in Chroma + tokens in BM25.
+
+Files stream through in batches (bounded memory); each file's content hash
+decides whether it is added, updated, unchanged or removed. Chunk ids are
+stable (see :mod:`ingest.manifest`), and a file's old chunks are deleted before
+its new ones are written, so re-ingesting never duplicates anything.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+from llama_index.vector_stores.chroma import ChromaVectorStore
+
+from ingest.chunker import chunk_text
+from ingest.loader import ArticleError, find_articles, read_article
+from ingest.manifest import FileRecord, Manifest, chunk_id, file_id
+from rag.config import SanadConfig
+from rag.lexical import LexicalIndex
+from rag.textnorm import tokenize
+
+__all__ = ["IndexBusyError", "IndexMismatchError", "IngestReport", "Ingestor", "index_lock"]
+
+#: Metadata keys kept on each chunk (never embedded: only the text is).
+CHUNK_METADATA_KEYS = ("file", "root", "start", "end", "chunk")
+
+
+class IndexBusyError(RuntimeError):
+    """Another ingest holds the index."""
+
+
+class IndexMismatchError(RuntimeError):
+    """The index was built with other settings (embedding model, chunking, stemming)."""
+
+
+@dataclass
+class IngestReport:
+    """What one ingest did."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    chunks_written: int = 0
+    chunks_total: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        """One line for people: counts and time."""
+        return (
+            f"files: {len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+            f"{len(self.removed)} removed, {len(self.failed)} failed; chunks written: {self.chunks_written} "
+            f"(index holds {self.chunks_total}); time: {self.seconds:.1f} s"
+        )
+
+
+@contextmanager
+def index_lock(index_dir: Path) -> Iterator[None]:
+    """Hold the index's write lock; raise :class:`IndexBusyError` if another process has it."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".ingest.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexBusyError(f"{index_dir}: index is busy: another `sanad ingest` is writing to it") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@dataclass
+class _Pending:
+    record: FileRecord
+    status: str  # "added" | "updated"
+    nodes: list[TextNode]
+
+
+class Ingestor:
+    """Brings an index in step with folders and files."""
+
+    def __init__(
+        self,
+        config: SanadConfig,
+        embed_model: BaseEmbedding,
+        vector_store: ChromaVectorStore,
+        lexical: LexicalIndex,
+        build: dict[str, object],
+    ) -> None:
+        self.config = config
+        self.embed_model = embed_model
+        self.vector_store = vector_store
+        self.lexical = lexical
+        self.build = build
+        self.manifest_path = config.index.path / "manifest.json"
+
+    def run(
+        self,
+        paths: Sequence[Path],
+        *,
+        progress: Callable[[int, int, str], None] | None = None,
+    ) -> IngestReport:
+        """Ingest ``paths`` (folders and/or files) and return what changed.
+
+        Folders are scanned for ``corpus.extensions``; files in the manifest under a
+        scanned folder that are gone from it are removed. A file that cannot be read
+        is reported in ``failed`` and its previously stored version is kept.
+
+        Args:
+            paths: folders or files.
+            progress: called with ``(done, total, file)`` after each file.
+
+        Raises:
+            IndexMismatchError: the index was built with other settings.
+        """
+        started = time.perf_counter()
+        report = IngestReport()
+        manifest = Manifest.load(self.manifest_path)
+        if manifest.files and manifest.build != self.build:
+            raise IndexMismatchError(mismatch_message(self.config.index.path, manifest.build, self.build))
+        manifest.build = dict(self.build)
+
+        targets, scanned_roots = self._targets(paths, report)
+        known = manifest.by_path()
+        seen: set[tuple[str, str]] = set()
+        pending: list[_Pending] = []
+        pending_chunks = 0
+        lexical_add: dict[str, list[str]] = {}
+        lexical_remove: list[str] = []
+
+        for done, (root, path) in enumerate(targets, start=1):
+            relative = path.relative_to(root).as_posix()
+            seen.add((str(root), relative))
+            item = self._prepare(root, relative, path, known.get((str(root), relative)), report)
+            if item is not None:
+                pending.append(item)
+                pending_chunks += len(item.nodes)
+            if pending_chunks >= self.config.embedding.batch_size * 4:
+                self._flush(pending, manifest, report, lexical_add, lexical_remove)
+                pending, pending_chunks = [], 0
+            if progress:
+                progress(done, len(targets), relative)
+        self._flush(pending, manifest, report, lexical_add, lexical_remove)
+
+        for (root, relative), record in known.items():
+            if root in scanned_roots and (root, relative) not in seen:
+                self.vector_store.delete(record.key)
+                lexical_remove.extend(record.chunk_ids)
+                manifest.files.pop(record.key, None)
+                report.removed.append(relative)
+
+        if lexical_add or lexical_remove:
+            self.lexical.update(lexical_remove, lexical_add)
+        manifest.save(self.manifest_path)
+        report.chunks_total = manifest.chunk_count
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _targets(self, paths: Sequence[Path], report: IngestReport) -> tuple[list[tuple[Path, Path]], set[str]]:
+        targets: list[tuple[Path, Path]] = []
+        roots: set[str] = set()
+        for given in paths:
+            path = Path(given).expanduser()
+            if path.is_dir():
+                root = path.resolve()
+                roots.add(str(root))
+                targets.extend((root, root / p.relative_to(path)) for p in find_articles(path, self.config.corpus.extensions))
+            elif path.is_file():
+                targets.append((path.resolve().parent, path.resolve()))
+            else:
+                report.failed.append((str(path), "no such file or folder"))
+        return targets, roots
+
+    def _prepare(
+        self, root: Path, relative: str, path: Path, previous: FileRecord | None, report: IngestReport
+    ) -> _Pending | None:
+        try:
+            article = read_article(path)
+        except ArticleError as exc:
+            report.failed.append((relative, str(exc).removeprefix(f"{path}: ")))
+            return None
+        if previous is not None and previous.sha256 == article.sha256:
+            report.unchanged.append(relative)
+            return None
+        spans = chunk_text(
+            article.text, max_chars=self.config.chunking.max_chars, max_sentences=self.config.chunking.max_sentences
+        )
+        if not spans:
+            report.failed.append((relative, "no text to index (no words found)"))
+            return None
+        key = file_id(str(root), relative)
+        record = FileRecord(
+            root=str(root),
+            file=relative,
+            sha256=article.sha256,
+            size=article.size,
+            chunks=len(spans),
+            encoding=article.encoding,
+            ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        )
+        nodes = []
+        for i, span in enumerate(spans):
+            node = TextNode(
+                id_=chunk_id(key, i),
+                text=span.text,
+                metadata={"file": relative, "root": str(root), "start": span.start, "end": span.end, "chunk": i},
+                excluded_embed_metadata_keys=list(CHUNK_METADATA_KEYS),
+                excluded_llm_metadata_keys=list(CHUNK_METADATA_KEYS),
+            )
+            node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=key)
+            nodes.append(node)
+        return _Pending(record=record, status="updated" if previous else "added", nodes=nodes)
+
+    def _flush(
+        self,
+        pending: list[_Pending],
+        manifest: Manifest,
+        report: IngestReport,
+        lexical_add: dict[str, list[str]],
+        lexical_remove: list[str],
+    ) -> None:
+        if not pending:
+            return
+        nodes = [node for item in pending for node in item.nodes]
+        vectors = self.embed_model.get_text_embedding_batch([node.text for node in nodes])
+        for node, vector in zip(nodes, vectors, strict=True):
+            node.embedding = vector
+        stemming = self.config.retrieval.stemming
+        for item in pending:
+            old = manifest.files.get(item.record.key)
+            self.vector_store.delete(item.record.key)  # also clears chunks left by an interrupted run
+            self.vector_store.add(item.nodes)
+            if old is not None:
+                lexical_remove.extend(old.chunk_ids)
+            for node in item.nodes:
+                lexical_add[node.node_id] = tokenize(node.text, stem=stemming)
+            manifest.files[item.record.key] = item.record
+            getattr(report, item.status).append(item.record.file)
+            report.chunks_written += len(item.nodes)
+
+
+def mismatch_message(index_dir: Path, stored: dict[str, object], wanted: dict[str, object]) -> str:
+    changed = sorted(k for k in set(stored) | set(wanted) if stored.get(k) != wanted.get(k))
+    details = "; ".join(f"{k}: index has {stored.get(k)!r}, config has {wanted.get(k)!r}" for k in changed)
+    return f"{index_dir}: the index was built with other settings ({details}). Run `sanad ingest --rebuild`."

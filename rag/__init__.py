@@ -1,0 +1,36 @@
+"""Sanad: cited question answering over Arabic news articles.
+
+>>> from rag import Assistant
+>>> assistant = Assistant.from_config()          # ./config.yaml
+>>> assistant.ingest()                           # the corpus folder in config
+>>> answer = assistant.ask("كم دولة صوتت لصالح القرار؟")
+>>> answer.answer, [c.file for c in answer.citations]
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__all__ = ["Answer", "Assistant", "Citation", "IngestReport", "Passage"]
+
+if TYPE_CHECKING:
+    from ingest.pipeline import IngestReport
+    from rag.assistant import Assistant
+    from rag.types import Answer, Citation, Passage
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use so that `import rag.textnorm` stays light.
+    if name == "Assistant":
+        from rag.assistant import Assistant
+
+        return Assistant
+    if name in {"Answer", "Citation", "Passage"}:
+        from rag import types
+
+        return getattr(types, name)
+    if name == "IngestReport":
+        from ingest.pipeline import IngestReport
+
+        return IngestReport
+    raise AttributeError(name)

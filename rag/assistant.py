@@ -1,0 +1,189 @@
+"""The one service: ingest articles and answer questions with citations.
+
+The CLI, the Gradio chat and the evaluation all go through :class:`Assistant`.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from ingest.manifest import FileRecord, Manifest
+from ingest.pipeline import IndexMismatchError, Ingestor, IngestReport, index_lock, mismatch_message
+from rag.answer import EMPTY_QUESTION_AR, EMPTY_QUESTION_EN, ExtractiveAnswerer
+from rag.config import SanadConfig, load_config
+from rag.embeddings import build_embedding, embedding_fingerprint
+from rag.lexical import LexicalIndex
+from rag.retrieve import HybridRetriever
+from rag.store import open_vector_store
+from rag.textnorm import is_arabic
+from rag.types import Answer
+
+__all__ = ["Assistant", "EmptyIndexError"]
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+#: Longest question text used for retrieval; the rest is ignored.
+MAX_QUESTION_CHARS = 2000
+
+
+class EmptyIndexError(RuntimeError):
+    """Nothing has been ingested into this index yet."""
+
+
+class Assistant:
+    """Question answering over an ingested archive of articles.
+
+    Build one with :meth:`from_config`; it loads the encoder once and opens the
+    index lazily, so a process that only ingests never loads the retriever.
+    """
+
+    def __init__(self, config: SanadConfig) -> None:
+        self.config = config
+        self._lock = threading.RLock()
+        self._retriever: HybridRetriever | None = None
+        self._answerer: ExtractiveAnswerer | None = None
+        self._manifest_stamp: float | None = None
+
+    @classmethod
+    def from_config(cls, path: str | Path | None = None, index_dir: str | Path | None = None) -> Assistant:
+        """Load ``config.yaml`` (see :func:`rag.config.load_config`) and build an assistant."""
+        return cls(load_config(path, index_dir))
+
+    # ------------------------------------------------------------------ paths
+    @property
+    def index_dir(self) -> Path:
+        return self.config.index.path
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.index_dir / "manifest.json"
+
+    def _lexical_dir(self) -> Path:
+        return self.index_dir / "lexical"
+
+    def build_settings(self) -> dict[str, object]:
+        """The settings an index depends on; a stored index must match them."""
+        embed_model = build_embedding(self.config.embedding)
+        return {
+            "embedding": embedding_fingerprint(self.config.embedding),
+            "dimension": len(embed_model.get_query_embedding("dimension")),
+            "chunking": self.config.chunking.model_dump(),
+            "stemming": self.config.retrieval.stemming,
+        }
+
+    # ------------------------------------------------------------------ ingest
+    def ingest(
+        self,
+        paths: Sequence[str | Path] | None = None,
+        *,
+        rebuild: bool = False,
+        progress: Callable[[int, int, str], None] | None = None,
+    ) -> IngestReport:
+        """Bring the index in step with ``paths`` (default: ``corpus.path``).
+
+        Args:
+            paths: folders and/or files.
+            rebuild: drop the whole index first (after a model or chunking change).
+            progress: called with ``(done, total, file)`` after each file.
+
+        Raises:
+            ValueError: no path given and ``corpus.path`` is not set.
+            IndexBusyError: another ingest is writing to this index.
+            IndexMismatchError: the index was built with other settings and ``rebuild`` is False.
+        """
+        if not paths:
+            if self.config.corpus.path is None:
+                raise ValueError("no path to ingest: give one, or set corpus.path in config.yaml")
+            paths = [self.config.corpus.path]
+        with self._lock, index_lock(self.index_dir):
+            build = self.build_settings()
+            if rebuild:
+                self.manifest_path.unlink(missing_ok=True)
+            vector_store = open_vector_store(self.config.store, self.index_dir, reset=rebuild)
+            lexical = LexicalIndex.open(self._lexical_dir(), stemming=self.config.retrieval.stemming)
+            if rebuild:
+                lexical.clear()
+            ingestor = Ingestor(self.config, build_embedding(self.config.embedding), vector_store, lexical, build)
+            report = ingestor.run([Path(p) for p in paths], progress=progress)
+            self._retriever = None  # reopen on the next question
+            return report
+
+    # ------------------------------------------------------------------ query
+    def sources(self) -> list[FileRecord]:
+        """The ingested files, sorted by name."""
+        return sorted(Manifest.load(self.manifest_path).files.values(), key=lambda r: (r.file, r.root))
+
+    def _ready(self) -> tuple[HybridRetriever, ExtractiveAnswerer]:
+        stamp = self.manifest_path.stat().st_mtime if self.manifest_path.exists() else None
+        with self._lock:
+            if self._retriever is None or stamp != self._manifest_stamp:
+                manifest = Manifest.load(self.manifest_path)
+                if not manifest.files:
+                    raise EmptyIndexError(f"{self.index_dir}: the index is empty; run `sanad ingest` first")
+                build = self.build_settings()
+                if manifest.build != build:
+                    raise IndexMismatchError(mismatch_message(self.index_dir, manifest.build, build))
+                embed_model = build_embedding(self.config.embedding)
+                lexical = LexicalIndex.open(self._lexical_dir(), stemming=self.config.retrieval.stemming)
+                vector_store = open_vector_store(self.config.store, self.index_dir)
+                self._retriever = HybridRetriever(self.config.retrieval, embed_model, vector_store, lexical)
+                self._answerer = ExtractiveAnswerer(self.config.answer, embed_model, lexical.idf)
+                self._manifest_stamp = stamp
+            assert self._answerer is not None
+            return self._retriever, self._answerer
+
+    def ask(self, question: str, history: Sequence[object] | None = None, *, top_k: int | None = None) -> Answer:
+        """Answer ``question`` from the articles, citing the exact passages used.
+
+        Args:
+            question: Arabic or English.
+            history: earlier turns of a chat; accepted for API stability and not yet
+                used (each question is answered on its own).
+            top_k: passages to retrieve (default ``retrieval.top_k``).
+
+        Raises:
+            EmptyIndexError: nothing has been ingested.
+            IndexMismatchError: the index was built with another model or settings.
+        """
+        started = time.perf_counter()
+        text = question.strip()[:MAX_QUESTION_CHARS]
+        if not any(ch.isalnum() for ch in text):
+            message = EMPTY_QUESTION_AR if is_arabic(question) or not text else EMPTY_QUESTION_EN
+            return Answer(question=question, answer=message, found=False, timings_ms={"total": 0.0})
+        retriever, answerer = self._ready()
+        retrieval = retriever.retrieve(text, top_k=top_k)
+        retrieved_at = time.perf_counter()
+        answer_text, found, citations, confidence = answerer.answer(
+            text, retrieval.query_embedding, retrieval.passages
+        )
+        done = time.perf_counter()
+        timings = {
+            "retrieve": (retrieved_at - started) * 1000,
+            "answer": (done - retrieved_at) * 1000,
+            "total": (done - started) * 1000,
+            **{f"retrieve_{k}": v for k, v in retrieval.timings_ms.items()},
+        }
+        return Answer(
+            question=question,
+            answer=answer_text,
+            found=found,
+            citations=citations,
+            retrieved=retrieval.passages,
+            timings_ms=timings,
+            confidence=confidence,
+        )
+
+    def stream(self, question: str, history: Sequence[object] | None = None) -> Iterator[str | Answer]:
+        """Yield the answer text in pieces, then the final :class:`Answer` (with citations)."""
+        answer = self.ask(question, history)
+        for line in answer.answer.splitlines(keepends=True):
+            words = line.split(" ")
+            for i in range(0, len(words), 4):
+                piece = " ".join(words[i : i + 4])
+                yield piece + (" " if i + 4 < len(words) else "")
+        yield answer

@@ -1,0 +1,153 @@
+"""The ``sanad`` command: ingest, ask, chat, eval.
+
+Global options come before the command::
+
+    sanad [--config FILE] [--index DIR] ingest [PATH ...] [--rebuild]
+    sanad ... ask "سؤال" [--json] [--top-k N]
+    sanad ... chat [--host H] [--port P]
+    sanad ... eval GOLD.jsonl [--out PRED.jsonl]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rag.assistant import Assistant
+
+__all__ = ["main"]
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sanad", description="Cited answers from an archive of Arabic news articles.")
+    parser.add_argument("--config", type=Path, help="config file (default: $SANAD_CONFIG or ./config.yaml)")
+    parser.add_argument("--index", type=Path, help="index folder (overrides index.path in the config)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = commands.add_parser("ingest", help="add, update and remove articles in the index")
+    ingest.add_argument("paths", nargs="*", type=Path, help="folders or files (default: corpus.path)")
+    ingest.add_argument("--rebuild", action="store_true", help="drop the index and ingest from scratch")
+    ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    ask = commands.add_parser("ask", help="answer one question")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print the full answer as JSON")
+    ask.add_argument("--top-k", type=int, help="passages to retrieve")
+
+    chat = commands.add_parser("chat", help="open the chat in the browser (Gradio)")
+    chat.add_argument("--host", help="address to bind (default: ui.host, 127.0.0.1)")
+    chat.add_argument("--port", type=int, help="port (default: ui.port)")
+
+    evaluate = commands.add_parser("eval", help="score answers on a gold file")
+    evaluate.add_argument("gold", type=Path, help="JSONL: id, question, answers, source")
+    evaluate.add_argument("--out", type=Path, help="write one prediction per line here")
+    evaluate.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    return parser
+
+
+def _ingest(assistant: Assistant, args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    bar = None
+
+    def progress(done: int, total: int, name: str) -> None:
+        nonlocal bar
+        if args.quiet:
+            return
+        if bar is None:
+            bar = tqdm(total=total, unit="file", desc="ingest", file=sys.stderr)
+        bar.set_postfix_str(name[-40:], refresh=False)
+        bar.update(1)
+
+    report = assistant.ingest(args.paths or None, rebuild=args.rebuild, progress=progress)
+    if bar is not None:
+        bar.close()
+    print(report.summary())
+    for name, reason in report.failed:
+        print(f"  failed: {name}: {reason}")
+    return 1 if report.failed and not (report.added or report.updated or report.unchanged) else 0
+
+
+def _ask(assistant: Assistant, args: argparse.Namespace) -> int:
+    answer = assistant.ask(args.question, top_k=args.top_k)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(answer.answer)
+    if answer.citations:
+        print()
+        for citation in answer.citations:
+            print(f"[{citation.n}] {citation.file} ({citation.start}-{citation.end}): {citation.text}")
+    return 0
+
+
+def _chat(assistant: Assistant, args: argparse.Namespace) -> int:
+    from ui.app import launch
+
+    launch(assistant, host=args.host, port=args.port)
+    return 0
+
+
+def _eval(assistant: Assistant, args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from rag.evaluate import format_table, read_gold, run_eval
+
+    items = read_gold(args.gold)
+    with tqdm(total=len(items), unit="q", desc="eval", file=sys.stderr) as bar:
+        metrics = run_eval(
+            items, lambda q: assistant.ask(q, top_k=10), out=args.out, progress=lambda done, total: bar.update(1)
+        )
+    print(json.dumps(metrics, indent=2) if args.json else format_table(metrics))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``sanad`` command; return its exit status."""
+    args = _parser().parse_args(argv)
+    from ingest.loader import ArticleError
+    from ingest.manifest import ManifestError
+    from ingest.pipeline import IndexBusyError, IndexMismatchError
+    from rag.assistant import Assistant, EmptyIndexError
+    from rag.config import ConfigError
+    from rag.lexical import LexicalIndexError
+    from rag.store import StoreUnavailableError
+
+    expected = (
+        ArticleError,
+        ConfigError,
+        EmptyIndexError,
+        IndexBusyError,
+        IndexMismatchError,
+        LexicalIndexError,
+        ManifestError,
+        StoreUnavailableError,
+        FileNotFoundError,
+        ValueError,
+        RuntimeError,
+    )
+    try:
+        assistant = Assistant.from_config(args.config, args.index)
+        handler = {"ingest": _ingest, "ask": _ask, "chat": _chat, "eval": _eval}[args.command]
+        return handler(assistant, args)
+    except expected as exc:
+        print(f"sanad: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("sanad: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

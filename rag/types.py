@@ -1,0 +1,88 @@
+"""The typed results of Sanad's query API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Answer", "Citation", "Passage"]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk: ``text == file_text[start:end]`` of ``root/file``."""
+
+    chunk_id: str
+    file: str
+    root: str
+    start: int
+    end: int
+    text: str
+    score: float
+    dense_score: float | None = None
+    lexical_score: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``retrieved`` entry of ``sanad ask --json``."""
+        return {
+            "file": self.file,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "score": round(self.score, 6),
+            "dense_score": None if self.dense_score is None else round(self.dense_score, 6),
+            "lexical_score": None if self.lexical_score is None else round(self.lexical_score, 6),
+            "chunk_id": self.chunk_id,
+        }
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Source ``[n]`` of an answer: an exact span of a file (``text == file_text[start:end]``)."""
+
+    n: int
+    file: str
+    root: str
+    start: int
+    end: int
+    text: str
+    passage_start: int
+    passage_end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``citations`` entry of ``sanad ask --json``."""
+        return {
+            "n": self.n,
+            "file": self.file,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "passage_start": self.passage_start,
+            "passage_end": self.passage_end,
+        }
+
+
+@dataclass
+class Answer:
+    """An answer with its sources; ``found`` is False when the articles do not hold it."""
+
+    question: str
+    answer: str
+    found: bool
+    citations: list[Citation] = field(default_factory=list)
+    retrieved: list[Passage] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    confidence: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``sanad ask --json``."""
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "found": self.found,
+            "confidence": round(self.confidence, 4),
+            "citations": [c.to_dict() for c in self.citations],
+            "retrieved": [p.to_dict() for p in self.retrieved],
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+        }
+

@@ -1,0 +1,1 @@
+"""The Gradio chat; it only calls :class:`rag.Assistant`."""
