@@ -34,7 +34,7 @@ EMPTY_QUESTION_EN = "The question is empty: ask something about the articles."
 _COS_RANGE_SAME_SCRIPT = (0.80, 0.90)
 _COS_RANGE_CROSS_SCRIPT = (0.74, 0.82)
 _DENSE_WEIGHT, _LEXICAL_WEIGHT = 0.55, 0.45
-_DUPLICATE_JACCARD = 0.8
+_DUPLICATE_OVERLAP = 0.8
 _MAX_CANDIDATES = 12
 
 
@@ -54,8 +54,9 @@ class ScoredSentence:
     score: float
 
 
-def _jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
+def _overlap(a: set[str], b: set[str]) -> float:
+    """Share of the smaller token set found in the other: 1.0 when one sentence repeats the other."""
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
 class ExtractiveAnswerer:
@@ -74,7 +75,7 @@ class ExtractiveAnswerer:
         for passage in passages[: self.config.passages]:
             for span in split_sentences(passage.text, offset=passage.start):
                 tokens = content_tokens(span.text)
-                if any(_jaccard(tokens, seen) >= _DUPLICATE_JACCARD for _, _, seen in candidates):
+                if any(_overlap(tokens, seen) >= _DUPLICATE_OVERLAP for _, _, seen in candidates):
                     continue
                 candidates.append((span, passage, tokens))
         candidates = candidates[:_MAX_CANDIDATES]

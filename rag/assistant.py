@@ -130,7 +130,7 @@ class Assistant:
                     raise IndexMismatchError(mismatch_message(self.index_dir, manifest.build, build))
                 embed_model = build_embedding(self.config.embedding)
                 lexical = LexicalIndex.open(self._lexical_dir(), stemming=self.config.retrieval.stemming)
-                vector_store = open_vector_store(self.config.store, self.index_dir)
+                vector_store = open_vector_store(self.config.store, self.index_dir, fresh=True)
                 self._retriever = HybridRetriever(self.config.retrieval, embed_model, vector_store, lexical)
                 self._answerer = ExtractiveAnswerer(self.config.answer, embed_model, lexical.idf)
                 self._manifest_stamp = stamp

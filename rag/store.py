@@ -23,13 +23,27 @@ class StoreUnavailableError(RuntimeError):
     """The Chroma store cannot be opened or reached."""
 
 
-def open_vector_store(config: StoreConfig, index_dir: Path, *, reset: bool = False) -> ChromaVectorStore:
+def _forget_cached_client(path: Path) -> None:
+    """Make the next PersistentClient for ``path`` read the files anew.
+
+    chromadb keeps one client system per path for the whole process; after the folder
+    was deleted, or written by another process, that cached system is stale.
+    """
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient._identifier_to_system.pop(str(path), None)  # private, but no public way exists
+
+
+def open_vector_store(
+    config: StoreConfig, index_dir: Path, *, reset: bool = False, fresh: bool = False
+) -> ChromaVectorStore:
     """Open (creating if needed) the collection that holds Sanad's chunks.
 
     Args:
         config: the ``store`` section.
         index_dir: the index folder (persistent mode keeps Chroma in ``index_dir/chroma``).
         reset: delete the collection first (for ``sanad ingest --rebuild``).
+        fresh: re-read the persistent files (after another process wrote them).
 
     Raises:
         StoreUnavailableError: the folder or server cannot be opened.
@@ -43,7 +57,10 @@ def open_vector_store(config: StoreConfig, index_dir: Path, *, reset: bool = Fal
         if config.mode == "http":
             client = chromadb.HttpClient(host=config.host, port=config.port, settings=settings)
         else:
-            client = chromadb.PersistentClient(path=str(index_dir / "chroma"), settings=settings)
+            path = index_dir / "chroma"
+            if fresh or not path.exists():
+                _forget_cached_client(path)
+            client = chromadb.PersistentClient(path=str(path), settings=settings)
         if reset:
             try:
                 client.delete_collection(config.collection)

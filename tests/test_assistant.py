@@ -1,0 +1,110 @@
+"""Questions over the real seed articles: real encoder, Chroma, BM25."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag import Answer, Assistant
+from rag.answer import NOT_FOUND_AR, NOT_FOUND_EN
+from rag.assistant import EmptyIndexError
+from tests.conftest import write_config
+
+
+def _assert_citations_quote_files(answer: Answer) -> None:
+    for citation in answer.citations:
+        text = (Path(citation.root) / citation.file).read_text(encoding="utf-8")
+        assert text[citation.start : citation.end] == citation.text
+        assert citation.passage_start <= citation.start < citation.end <= citation.passage_end
+    for passage in answer.retrieved:
+        text = (Path(passage.root) / passage.file).read_text(encoding="utf-8")
+        assert text[passage.start : passage.end] == passage.text
+
+
+def test_arabic_question_is_answered_with_exact_citations(seed_assistant: Assistant) -> None:
+    answer = seed_assistant.ask("من هو قائد لواء التوحيد التابع للجيش السوري الحر؟")
+    assert answer.found
+    assert "عبد القادر الصالح" in answer.answer
+    assert "[1]" in answer.answer
+    assert answer.citations[0].file == "001_98fba5ff296b2f2c.txt"
+    _assert_citations_quote_files(answer)
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    assert set(answer.timings_ms) >= {"retrieve", "answer", "total"}
+
+
+def test_question_with_variant_spelling_still_matches(seed_assistant: Assistant) -> None:
+    # Without hamza/taa marbuta, and "الأمم المتحدة" apart while the article has "الأممالمتحدة".
+    answer = seed_assistant.ask("من هو ممثل الحكومه السوريه في الامم المتحدة؟")
+    assert answer.found and "بشار الجعفري" in answer.answer
+    _assert_citations_quote_files(answer)
+
+
+def test_english_question_cites_arabic_evidence(seed_assistant: Assistant) -> None:
+    answer = seed_assistant.ask("Who commands the Fourth Division of the Syrian army?")
+    assert answer.found
+    assert "ماهر الأسد" in answer.answer
+    assert answer.citations[0].file == "002_ee81a42cfdca4982.txt"
+    _assert_citations_quote_files(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [("ما هي عاصمة اليابان؟", NOT_FOUND_AR), ("Who wrote the novel War and Peace?", NOT_FOUND_EN)],
+)
+def test_off_topic_questions_are_not_found_in_the_question_language(
+    seed_assistant: Assistant, question: str, message: str
+) -> None:
+    answer = seed_assistant.ask(question)
+    assert not answer.found
+    assert answer.answer == message
+    assert answer.citations == []
+    assert answer.retrieved  # the closest passages are still shown
+
+
+@pytest.mark.parametrize("question", ["", "   ", "؟؟؟", "!!"])
+def test_empty_questions_get_a_message_not_an_error(seed_assistant: Assistant, question: str) -> None:
+    answer = seed_assistant.ask(question)
+    assert not answer.found and answer.answer and answer.citations == []
+
+
+def test_duplicated_passage_is_quoted_once(seed_assistant: Assistant) -> None:
+    # 003 repeats its first sentence word for word; the answer must not quote it twice.
+    answer = seed_assistant.ask("كم شخصاً قتلوا إثر سقوط قذائف هاون قرب المسجد الأموي في دمشق؟")
+    assert answer.found
+    quoted = [c.text for c in answer.citations]
+    assert len(quoted) == len(set(quoted))
+    assert sum("قذائف هاون" in q for q in quoted) == 1
+
+
+def test_stream_yields_text_then_the_answer(seed_assistant: Assistant) -> None:
+    pieces = list(seed_assistant.stream("أين عقد مؤتمر أصدقاء الشعب السوري؟"))
+    final = pieces[-1]
+    assert isinstance(final, Answer)
+    text = pieces[:-1]
+    assert len(text) > 1 and all(isinstance(p, str) for p in text)
+    assert "".join(text) == final.answer
+    assert "باريس" in final.answer
+
+
+def test_top_k_limits_retrieved(seed_assistant: Assistant) -> None:
+    assert len(seed_assistant.ask("حمص", top_k=2).retrieved) == 2
+    ranked = seed_assistant.ask("حمص", top_k=8).retrieved
+    assert [p.score for p in ranked] == sorted((p.score for p in ranked), reverse=True)
+
+
+def test_empty_index_says_to_ingest(tmp_path: Path) -> None:
+    assistant = Assistant.from_config(write_config(tmp_path, index={"path": str(tmp_path / "empty")}))
+    with pytest.raises(EmptyIndexError, match="sanad ingest"):
+        assistant.ask("من هو قائد لواء التوحيد؟")
+
+
+def test_chat_process_sees_a_later_ingest(tmp_path: Path, small_corpus: Path) -> None:
+    config = write_config(tmp_path, corpus={"path": str(small_corpus)}, index={"path": str(tmp_path / "index")})
+    reader = Assistant.from_config(config)
+    Assistant.from_config(config).ingest()
+    assert not reader.ask("من هو رئيس اللجنة الدولية للصليب الأحمر؟").found
+    (small_corpus / "d.txt").write_text("عبر رئيس اللجنة الدولية للصليب الأحمر بيتر مورير عن صدمته.", encoding="utf-8")
+    Assistant.from_config(config).ingest()  # another writer
+    answer = reader.ask("من هو رئيس اللجنة الدولية للصليب الأحمر؟")
+    assert answer.found and "بيتر مورير" in answer.answer

@@ -1,0 +1,79 @@
+"""Sanad's Gradio chat: Arabic right-to-left, streamed answers, numbered sources.
+
+The UI only calls :class:`rag.Assistant`; no retrieval or answer logic lives here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr  # noqa: E402
+
+from rag.assistant import Assistant, EmptyIndexError  # noqa: E402
+from rag.types import Answer  # noqa: E402
+from ui.render import render_answer  # noqa: E402
+
+__all__ = ["build_app", "launch"]
+
+EXAMPLES = [
+    "كم دولة صوتت بالموافقة على قرار الجمعية العامة بشأن سوريا؟",
+    "من هو قائد لواء التوحيد؟",
+    "أين عقد مؤتمر أصدقاء الشعب السوري؟",
+    "Who commands the Fourth Division of the Syrian army?",
+]
+
+_CSS = """
+.message, .message-content, textarea { unicode-bidi: plaintext; }
+"""
+
+
+def _respond(assistant: Assistant, message: str, history: list[Any]) -> Iterator[str]:
+    text = ""
+    try:
+        for piece in assistant.stream(message, history):
+            if isinstance(piece, Answer):
+                yield render_answer(piece)
+            else:
+                text += piece
+                yield text
+    except EmptyIndexError:
+        yield "⚠️ الفهرس فارغ: شغّل `sanad ingest` أولاً. / The index is empty: run `sanad ingest` first."
+
+
+def build_app(assistant: Assistant) -> gr.Blocks:
+    """The chat as a Gradio app (not launched). Its chat endpoint is ``/chat``."""
+
+    def respond(message: str, history: list[Any]) -> Iterator[str]:
+        yield from _respond(assistant, message, history)
+
+    with gr.Blocks(title="سند · Sanad") as app:
+        gr.Markdown(
+            "<div dir='rtl'>\n\n## سند · Sanad\n"
+            "اسأل عن المقالات الإخبارية المؤرشفة؛ كل إجابة مقتبسة من نصوص المقالات مع مصادرها المرقّمة.\n"
+            "Ask in Arabic or English; every answer quotes its sources.\n\n</div>"
+        )
+        gr.ChatInterface(
+            fn=respond,
+            chatbot=gr.Chatbot(rtl=True, height=520, buttons=["copy"], label="سند"),
+            textbox=gr.Textbox(rtl=True, placeholder="اكتب سؤالك هنا… / Ask a question…", submit_btn=True),
+            examples=EXAMPLES,
+            api_name="chat",
+        )
+    return app
+
+
+def launch(assistant: Assistant, host: str | None = None, port: int | None = None, **kwargs: Any) -> None:
+    """Serve the chat (default ``ui.host``/``ui.port``: 127.0.0.1:7860). Never shared publicly."""
+    app = build_app(assistant)
+    app.queue(default_concurrency_limit=4)
+    app.launch(
+        server_name=host or assistant.config.ui.host,
+        server_port=port or assistant.config.ui.port,
+        share=False,
+        css=_CSS,
+        **kwargs,
+    )
