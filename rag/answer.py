@@ -9,6 +9,8 @@ articles do not contain it, in the question's language.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -36,6 +38,7 @@ _COS_RANGE_CROSS_SCRIPT = (0.74, 0.82)
 _DENSE_WEIGHT, _LEXICAL_WEIGHT = 0.55, 0.45
 _DUPLICATE_OVERLAP = 0.8
 _MAX_CANDIDATES = 12
+_SENTENCE_CACHE_SIZE = 20_000
 
 
 def not_found_message(question: str) -> str:
@@ -66,6 +69,24 @@ class ExtractiveAnswerer:
         self.config = config
         self.embed_model = embed_model
         self.idf = idf
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._vectors_lock = threading.Lock()
+
+    def _sentence_vectors(self, texts: list[str]) -> np.ndarray:
+        """Passage embeddings of ``texts``, remembered (LRU) since chats return to the same passages."""
+        with self._vectors_lock:
+            found = {t: self._vectors[t] for t in texts if t in self._vectors}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            for text, vector in zip(missing, self.embed_model.get_text_embedding_batch(missing), strict=True):
+                found[text] = np.asarray(vector, dtype=np.float32)
+        with self._vectors_lock:
+            for text in dict.fromkeys(texts):
+                self._vectors[text] = found[text]
+                self._vectors.move_to_end(text)
+            while len(self._vectors) > _SENTENCE_CACHE_SIZE:
+                self._vectors.popitem(last=False)
+        return np.stack([found[t] for t in texts])
 
     def score_sentences(
         self, question: str, query_embedding: Sequence[float], passages: Sequence[Passage]
@@ -86,7 +107,7 @@ class ExtractiveAnswerer:
         floor, ceil = _COS_RANGE_SAME_SCRIPT if same_script else _COS_RANGE_CROSS_SCRIPT
         question_tokens = content_tokens(question)
         question_weight = sum(self.idf(t) for t in question_tokens)
-        vectors = np.asarray(self.embed_model.get_text_embedding_batch([span.text for span, _, _ in candidates]))
+        vectors = self._sentence_vectors([span.text for span, _, _ in candidates])
         query = np.asarray(query_embedding)
         cosines = vectors @ query / (np.linalg.norm(vectors, axis=1) * np.linalg.norm(query) + 1e-9)
 

@@ -108,3 +108,11 @@ def test_chat_process_sees_a_later_ingest(tmp_path: Path, small_corpus: Path) ->
     Assistant.from_config(config).ingest()  # another writer
     answer = reader.ask("من هو رئيس اللجنة الدولية للصليب الأحمر؟")
     assert answer.found and "بيتر مورير" in answer.answer
+
+
+def test_repeated_question_gives_the_same_answer(seed_assistant: Assistant) -> None:
+    # The second time, sentence vectors come from the answerer's cache.
+    first = seed_assistant.ask("من هي مستشارة الرئيس السوري في وفد النظام إلى موسكو؟")
+    second = seed_assistant.ask("من هي مستشارة الرئيس السوري في وفد النظام إلى موسكو؟")
+    assert first.found and "بثينة شعبان" in first.answer
+    assert (second.answer, second.citations, second.confidence) == (first.answer, first.citations, first.confidence)

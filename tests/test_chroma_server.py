@@ -1,0 +1,77 @@
+"""store.mode: http against a real `chroma run` server on a free local port."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from rag import Assistant
+from rag.store import StoreUnavailableError
+from tests.conftest import write_config
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture()
+def chroma_port(tmp_path: Path):
+    chroma = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
+    port = _free_port()
+    server = subprocess.Popen(
+        [chroma, "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.fail("chroma server did not start")
+                time.sleep(0.3)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_ingest_and_ask_through_a_chroma_server(tmp_path: Path, small_corpus: Path, chroma_port: int) -> None:
+    config = write_config(
+        tmp_path,
+        corpus={"path": str(small_corpus)},
+        index={"path": str(tmp_path / "index")},
+        store={"mode": "http", "host": "127.0.0.1", "port": chroma_port},
+    )
+    assistant = Assistant.from_config(config)
+    report = assistant.ingest()
+    assert len(report.added) == 3 and not report.failed
+    assert not (tmp_path / "index" / "chroma").exists()  # vectors live in the server
+    answer = assistant.ask("من هو الرئيس الفرنسي الذي افتتح المؤتمر؟")
+    assert answer.found and "فرنسوا هولاند" in answer.answer
+    assert answer.citations[0].file == "b.txt"
+
+
+def test_unreachable_server_is_a_clear_error(tmp_path: Path, small_corpus: Path) -> None:
+    config = write_config(
+        tmp_path,
+        corpus={"path": str(small_corpus)},
+        index={"path": str(tmp_path / "index")},
+        store={"mode": "http", "host": "127.0.0.1", "port": _free_port()},
+    )
+    with pytest.raises(StoreUnavailableError, match="cannot open Chroma collection 'sanad' at http://127.0.0.1"):
+        Assistant.from_config(config).ingest()
