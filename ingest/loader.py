@@ -61,7 +61,9 @@ def decode_article(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
             try:
                 return _checked(data.decode(encoding), name), encoding.replace("-sig", "")
             except UnicodeDecodeError as exc:
-                raise ArticleError(f"{name}: starts with a {encoding} byte-order mark but is not {encoding}: {exc}")
+                raise ArticleError(
+                    f"{name}: starts with a {encoding} byte-order mark but is not {encoding}: {exc}"
+                ) from None
     if b"\x00" in data:
         raise ArticleError(f"{name}: binary file (contains NUL bytes), not text")
     try:

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -173,7 +173,9 @@ class Ingestor:
             if path.is_dir():
                 root = path.resolve()
                 roots.add(str(root))
-                targets.extend((root, root / p.relative_to(path)) for p in find_articles(path, self.config.corpus.extensions))
+                targets.extend(
+                    (root, root / p.relative_to(path)) for p in find_articles(path, self.config.corpus.extensions)
+                )
             elif path.is_file():
                 targets.append((path.resolve().parent, path.resolve()))
             else:
@@ -205,7 +207,7 @@ class Ingestor:
             size=article.size,
             chunks=len(spans),
             encoding=article.encoding,
-            ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
         nodes = []
         for i, span in enumerate(spans):

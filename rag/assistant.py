@@ -158,9 +158,7 @@ class Assistant:
         retriever, answerer = self._ready()
         retrieval = retriever.retrieve(text, top_k=top_k)
         retrieved_at = time.perf_counter()
-        answer_text, found, citations, confidence = answerer.answer(
-            text, retrieval.query_embedding, retrieval.passages
-        )
+        answer_text, found, citations, confidence = answerer.answer(text, retrieval.query_embedding, retrieval.passages)
         done = time.perf_counter()
         timings = {
             "retrieve": (retrieved_at - started) * 1000,

@@ -56,7 +56,9 @@ def read_gold(path: Path) -> list[GoldItem]:
                     raise ValueError(f"{path}:{number}: missing field {key!r}")
             if not isinstance(row["answers"], list):
                 raise ValueError(f"{path}:{number}: field 'answers' must be a list")
-            items.append(GoldItem(str(row["id"]), str(row["question"]), [str(a) for a in row["answers"]], row.get("source")))
+            items.append(
+                GoldItem(str(row["id"]), str(row["question"]), [str(a) for a in row["answers"]], row.get("source"))
+            )
     return items
 
 

@@ -69,5 +69,7 @@ def open_vector_store(
         collection = client.get_or_create_collection(config.collection, metadata={"hnsw:space": "cosine"})
     except Exception as exc:  # chromadb raises many types: name the store in one message
         where = f"http://{config.host}:{config.port}" if config.mode == "http" else str(index_dir / "chroma")
-        raise StoreUnavailableError(f"store: cannot open Chroma collection {config.collection!r} at {where}: {exc}")
+        raise StoreUnavailableError(
+            f"store: cannot open Chroma collection {config.collection!r} at {where}: {exc}"
+        ) from exc
     return ChromaVectorStore(chroma_collection=collection)

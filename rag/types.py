@@ -85,4 +85,3 @@ class Answer:
             "retrieved": [p.to_dict() for p in self.retrieved],
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
         }
-

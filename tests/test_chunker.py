@@ -75,7 +75,9 @@ def test_offset_is_added_to_sentence_positions() -> None:
     assert [(s.start, s.end) for s in sentences] == [(100, 110), (111, 122)]
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [({"max_sentences": 0}, "max_sentences"), ({"max_chars": 5}, "max_chars")])
+@pytest.mark.parametrize(
+    ("kwargs", "message"), [({"max_sentences": 0}, "max_sentences"), ({"max_chars": 5}, "max_chars")]
+)
 def test_invalid_arguments_are_refused(kwargs: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         chunk_text("نص قصير.", **kwargs)

@@ -35,7 +35,16 @@ def cli_index(tmp_path_factory: pytest.TempPathFactory, seed_corpus: Path) -> tu
 
 def test_ask_json_has_the_documented_shape(cli_index: tuple[Path, Path], tmp_path: Path, seed_corpus: Path) -> None:
     config, index = cli_index
-    done = sanad("--config", str(config), "--index", str(index), "ask", "--json", "من هو الأمين العام للجامعة العربية؟", cwd=tmp_path)
+    done = sanad(
+        "--config",
+        str(config),
+        "--index",
+        str(index),
+        "ask",
+        "--json",
+        "من هو الأمين العام للجامعة العربية؟",
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     assert {"question", "answer", "found", "citations", "retrieved", "timings_ms"} <= set(out)
@@ -76,7 +85,10 @@ def test_eval_writes_predictions_and_prints_metrics(cli_index: tuple[Path, Path]
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--config", "/nonexistent/config.yaml", "ask", "سؤال"), "/nonexistent/config.yaml: configuration file not found"),
+        (
+            ("--config", "/nonexistent/config.yaml", "ask", "سؤال"),
+            "/nonexistent/config.yaml: configuration file not found",
+        ),
         (("ask", "سؤال"), "the index is empty"),
     ],
 )

@@ -93,7 +93,9 @@ def test_a_second_writer_gets_index_busy(small_config: Path) -> None:
 
 def test_changed_chunking_requires_rebuild(tmp_path: Path, small_corpus: Path) -> None:
     index = tmp_path / "index"
-    Assistant.from_config(write_config(tmp_path, corpus={"path": str(small_corpus)}, index={"path": str(index)})).ingest()
+    Assistant.from_config(
+        write_config(tmp_path, corpus={"path": str(small_corpus)}, index={"path": str(index)})
+    ).ingest()
     other = tmp_path / "other"
     other.mkdir()
     changed = write_config(

@@ -25,9 +25,7 @@ def render_sources(answer: Answer) -> str:
     heading = "المصادر" if is_arabic(answer.question) else "Sources"
     lines = [f"**{heading}**", ""]
     for citation in answer.citations:
-        lines.append(
-            f"{citation.n}. `{citation.file}` ({citation.start}–{citation.end}): «{_escape(citation.text)}»"
-        )
+        lines.append(f"{citation.n}. `{citation.file}` ({citation.start}–{citation.end}): «{_escape(citation.text)}»")
     return "\n".join(lines)
 
 
