@@ -27,7 +27,10 @@ EXAMPLES = [
 ]
 
 _CSS = """
-.message, .message-content, textarea { unicode-bidi: plaintext; }
+/* Each paragraph takes its direction from its own text: Arabic RTL, English LTR. */
+.message-content p, .message-content li, textarea, button { unicode-bidi: plaintext; }
+/* File names and offsets read left to right inside Arabic lines. */
+.message-content code { direction: ltr; unicode-bidi: isolate; }
 """
 
 

@@ -9,6 +9,8 @@ from rag.types import Answer
 
 __all__ = ["render_answer", "render_sources"]
 
+_LRI, _PDI = "\u2066", "\u2069"  # Unicode left-to-right isolate / pop directional isolate
+
 
 def _escape(text: str) -> str:
     """Article text is shown as text: HTML escaped, Markdown markers neutralised."""
