@@ -94,14 +94,15 @@ class LexicalIndex:
             self._tokens.pop(chunk_id, None)
         for chunk_id, tokens in add.items():
             self._tokens[chunk_id] = " ".join(tokens)
-        self._build(save_to=self.folder)
+        self._rebuild()
+        self._save(self.folder)
 
     def clear(self) -> None:
         """Remove every chunk (the caller saves by the next :meth:`update`)."""
         self._tokens, self._ids, self._bm25, self._df = {}, [], None, {}
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def _build(self, save_to: Path | None) -> None:
+    def _rebuild(self) -> None:
         import bm25s
 
         self._ids = list(self._tokens)
@@ -111,8 +112,6 @@ class LexicalIndex:
             self._set_bm25(retriever)
         else:
             self._bm25, self._df = None, {}
-        if save_to is not None:
-            self._save(save_to)
 
     def _save(self, folder: Path) -> None:
         tmp = folder.with_name(f"{folder.name}.tmp-{os.getpid()}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,21 +13,15 @@ import pytest
 
 from rag import Assistant
 from rag.store import StoreUnavailableError
-from tests.conftest import write_config
+from tests.conftest import free_port, write_config
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture()
 def chroma_port(tmp_path: Path):
     chroma = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [chroma, "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1", "--port", str(port)],
         stdout=subprocess.DEVNULL,
@@ -71,7 +64,7 @@ def test_unreachable_server_is_a_clear_error(tmp_path: Path, small_corpus: Path)
         tmp_path,
         corpus={"path": str(small_corpus)},
         index={"path": str(tmp_path / "index")},
-        store={"mode": "http", "host": "127.0.0.1", "port": _free_port()},
+        store={"mode": "http", "host": "127.0.0.1", "port": free_port()},
     )
     with pytest.raises(StoreUnavailableError, match="cannot open Chroma collection 'sanad' at http://127.0.0.1"):
         Assistant.from_config(config).ingest()

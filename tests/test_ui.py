@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from gradio_client import Client
 
 from rag import Answer, Assistant
 from rag.types import Citation
+from tests.conftest import free_port
 from ui.app import build_app
 from ui.render import render_answer
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def chat_url(seed_assistant: Assistant):
     app = build_app(seed_assistant)
-    port = _free_port()
+    port = free_port()
     app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
     yield f"http://127.0.0.1:{port}/"
     app.close()
