@@ -116,27 +116,11 @@ def _eval(assistant: Assistant, args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``sanad`` command; return its exit status."""
     args = _parser().parse_args(argv)
-    from ingest.loader import ArticleError
-    from ingest.manifest import ManifestError
-    from ingest.pipeline import IndexBusyError, IndexMismatchError
-    from rag.assistant import Assistant, EmptyIndexError
-    from rag.config import ConfigError
-    from rag.lexical import LexicalIndexError
-    from rag.store import StoreUnavailableError
+    from rag.assistant import Assistant
 
-    expected = (
-        ArticleError,
-        ConfigError,
-        EmptyIndexError,
-        IndexBusyError,
-        IndexMismatchError,
-        LexicalIndexError,
-        ManifestError,
-        StoreUnavailableError,
-        FileNotFoundError,
-        ValueError,
-        RuntimeError,
-    )
+    # Every error Sanad raises for users (bad config, busy/mismatched/empty index, unreadable
+    # store or file) is a ValueError or RuntimeError with a message naming the key or path.
+    expected = (ValueError, RuntimeError, FileNotFoundError)
     try:
         assistant = Assistant.from_config(args.config, args.index)
         handler = {"ingest": _ingest, "ask": _ask, "chat": _chat, "eval": _eval}[args.command]

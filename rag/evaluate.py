@@ -7,7 +7,7 @@ Gold file: one JSON object per line, ``{"id", "question", "answers": [...], "sou
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -154,7 +154,8 @@ def run_eval(
     scores = []
     handle = open(out, "w", encoding="utf-8") if out else None
     try:
-        for done, (item, prediction) in enumerate(_predictions(items, ask), start=1):
+        for done, item in enumerate(items, start=1):
+            prediction = ask(item.question).to_dict()
             if handle:
                 handle.write(json.dumps({"id": item.id, **prediction}, ensure_ascii=False) + "\n")
             scores.append(score_prediction(item, prediction))
@@ -164,8 +165,3 @@ def run_eval(
         if handle:
             handle.close()
     return summarize(scores)
-
-
-def _predictions(items: list[GoldItem], ask: Callable[[str], Answer]) -> Iterator[tuple[GoldItem, dict[str, Any]]]:
-    for item in items:
-        yield item, ask(item.question).to_dict()
