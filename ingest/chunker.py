@@ -11,7 +11,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-__all__ = ["Span", "split_sentences", "chunk_text"]
+__all__ = ["Span", "split_sentences", "chunk_text", "headline"]
+
+#: Longest first line still taken for an article's headline.
+HEADLINE_MAX_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -152,3 +155,16 @@ def chunk_text(text: str, *, max_chars: int = 450, max_sentences: int = 3) -> li
         group.append(sentence)
     flush()
     return chunks
+
+
+def headline(text: str) -> str:
+    """The article's headline: its first non-empty line, if short enough to be one; else ``""``.
+
+    News articles and encyclopedia pages open with their title. Chunks further down
+    rarely repeat it (they say "he" or "the city"), so it is added to what is
+    embedded and indexed for each chunk.
+    """
+    for start, end in _lines(text):
+        line = text[start:end].strip()
+        return line if len(line) <= HEADLINE_MAX_CHARS and _HAS_WORD.search(line) else ""
+    return ""

@@ -17,10 +17,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
-from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+from llama_index.core.schema import MetadataMode, NodeRelationship, RelatedNodeInfo, TextNode
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
-from ingest.chunker import chunk_text
+from ingest.chunker import chunk_text, headline
 from ingest.loader import ArticleError, find_articles, read_article
 from ingest.manifest import FileRecord, Manifest, chunk_id, file_id
 from rag.config import SanadConfig
@@ -29,7 +29,8 @@ from rag.textnorm import tokenize
 
 __all__ = ["IndexBusyError", "IndexMismatchError", "IngestReport", "Ingestor", "index_lock"]
 
-#: Metadata keys kept on each chunk (never embedded: only the text is).
+#: Metadata keys kept on each chunk and never embedded. The headline (``title``) is
+#: embedded and BM25-indexed with the chunk when ``chunking.title_context`` is on.
 CHUNK_METADATA_KEYS = ("file", "root", "start", "end", "chunk")
 
 
@@ -209,14 +210,25 @@ class Ingestor:
             encoding=article.encoding,
             ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
+        title = headline(article.text) if self.config.chunking.title_context else ""
         nodes = []
         for i, span in enumerate(spans):
+            # The headline goes into what is embedded unless the chunk already starts with it.
+            hidden = [*CHUNK_METADATA_KEYS, *(["title"] if not title or span.text.startswith(title) else [])]
             node = TextNode(
                 id_=chunk_id(key, i),
                 text=span.text,
-                metadata={"file": relative, "root": str(root), "start": span.start, "end": span.end, "chunk": i},
-                excluded_embed_metadata_keys=list(CHUNK_METADATA_KEYS),
+                metadata={
+                    "file": relative,
+                    "root": str(root),
+                    "start": span.start,
+                    "end": span.end,
+                    "chunk": i,
+                    "title": title,
+                },
+                excluded_embed_metadata_keys=hidden,
                 excluded_llm_metadata_keys=list(CHUNK_METADATA_KEYS),
+                metadata_template="{value}",
             )
             node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=key)
             nodes.append(node)
@@ -233,7 +245,7 @@ class Ingestor:
         if not pending:
             return
         nodes = [node for item in pending for node in item.nodes]
-        vectors = self.embed_model.get_text_embedding_batch([node.text for node in nodes])
+        vectors = self.embed_model.get_text_embedding_batch([indexed_text(node) for node in nodes])
         for node, vector in zip(nodes, vectors, strict=True):
             node.embedding = vector
         stemming = self.config.retrieval.stemming
@@ -244,10 +256,15 @@ class Ingestor:
             if old is not None:
                 lexical_remove.extend(old.chunk_ids)
             for node in item.nodes:
-                lexical_add[node.node_id] = tokenize(node.text, stem=stemming)
+                lexical_add[node.node_id] = tokenize(indexed_text(node), stem=stemming)
             manifest.files[item.record.key] = item.record
             getattr(report, item.status).append(item.record.file)
             report.chunks_written += len(item.nodes)
+
+
+def indexed_text(node: TextNode) -> str:
+    """What is embedded and BM25-indexed for a chunk: its text, after its headline when that is on."""
+    return node.get_content(metadata_mode=MetadataMode.EMBED)
 
 
 def mismatch_message(index_dir: Path, stored: dict[str, object], wanted: dict[str, object]) -> str:

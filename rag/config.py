@@ -84,14 +84,27 @@ class StoreConfig(_Section):
 class ChunkingConfig(_Section):
     max_chars: int = Field(450, ge=50, le=8000, description="Longest chunk, in characters.")
     max_sentences: int = Field(3, ge=1, le=50, description="Most sentences in one chunk.")
+    title_context: bool = Field(
+        True,
+        description="Embed and BM25-index each chunk together with its article's headline (first line); "
+        "the text shown and cited is unchanged.",
+    )
 
 
 class RetrievalConfig(_Section):
+    mode: Literal["hybrid", "dense", "lexical"] = Field(
+        "hybrid", description="hybrid: dense + BM25 fused; dense or lexical: one retriever alone (ablations)."
+    )
+    fusion: Literal["relative", "rrf"] = Field(
+        "relative",
+        description="relative: min-max scaled scores, weighted sum (llama-index's relative_score mode); "
+        "rrf: reciprocal rank fusion.",
+    )
     top_k: int = Field(5, ge=1, le=100, description="Passages returned after fusion.")
     candidates: int = Field(30, ge=1, le=1000, description="Passages each retriever proposes before fusion.")
-    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
-    dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in the fusion.")
-    lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in the fusion.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant (fusion: rrf).")
+    dense_weight: float = Field(1.0, ge=0, description="Weight of the dense retriever in the fusion.")
+    lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 retriever in the fusion.")
     stemming: bool = Field(True, description="Stem Arabic/English tokens for BM25 (needs re-ingest to change).")
 
 

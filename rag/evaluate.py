@@ -7,6 +7,9 @@ Gold file: one JSON object per line, ``{"id", "question", "answers": [...], "sou
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +20,20 @@ import numpy as np
 from rag.textnorm import normalize
 from rag.types import Answer
 
-__all__ = ["GoldItem", "read_gold", "score_prediction", "summarize", "format_table", "run_eval"]
+__all__ = [
+    "GoldItem",
+    "read_gold",
+    "squad_tokens",
+    "exact_match",
+    "token_f1",
+    "score_prediction",
+    "summarize",
+    "format_table",
+    "ask_all",
+    "run_eval",
+    "threshold_sweep",
+    "apply_threshold",
+]
 
 RANK_DEPTH = 10
 
@@ -67,6 +83,49 @@ def _contains_gold(text: str, answers: Iterable[str]) -> bool:
     return any(f" {normalize(a)} " in haystack or normalize(a) in haystack for a in answers if normalize(a))
 
 
+_CITATION_MARK = re.compile(r"\s*\[\d+\]")
+
+
+def squad_tokens(text: str) -> list[str]:
+    """SQuAD-style answer tokens with Arabic normalisation.
+
+    :func:`rag.textnorm.normalize` strips diacritics and tatweel, folds alef, yaa and
+    taa marbuta forms, and turns every Unicode punctuation mark into a space; then the
+    definite article ``ال`` is dropped from the front of each word (``والعراق`` keeps
+    its ``و``: only a leading ``ال`` goes, as in the SQuAD English articles rule).
+    """
+    words = []
+    for word in normalize(text).split():
+        if word.startswith("ال") and len(word) > 3:
+            word = word[2:]
+        words.append(word)
+    return words
+
+
+def exact_match(prediction: str, answers: Iterable[str]) -> float:
+    """1.0 when the normalised prediction equals a normalised gold answer."""
+    tokens = squad_tokens(prediction)
+    return float(any(tokens == squad_tokens(a) for a in answers))
+
+
+def token_f1(prediction: str, answers: Iterable[str]) -> float:
+    """Best token-overlap F1 between the prediction and any gold answer (SQuAD's measure)."""
+    pred = squad_tokens(prediction)
+    best = 0.0
+    for answer in answers:
+        gold = squad_tokens(answer)
+        common = sum((Counter(pred) & Counter(gold)).values())
+        if common:
+            precision, recall = common / len(pred), common / len(gold)
+            best = max(best, 2 * precision * recall / (precision + recall))
+    return best
+
+
+def _answer_text(answer: str) -> str:
+    """The answer without its ``[n]`` citation marks."""
+    return unicodedata.normalize("NFC", _CITATION_MARK.sub("", answer)).strip()
+
+
 def _same_file(file: str, source: str) -> bool:
     return file == source or Path(file).name == Path(source).name
 
@@ -77,6 +136,7 @@ def score_prediction(item: GoldItem, prediction: dict[str, Any]) -> dict[str, An
     scores["latency_ms"] = float(prediction["timings_ms"].get("total", 0.0))
     if not item.answerable:
         scores["no_answer_correct"] = not prediction["found"]
+        scores["confidence"] = float(prediction.get("confidence", 0.0))
         return scores
     assert item.source is not None
     rank = None
@@ -85,8 +145,16 @@ def score_prediction(item: GoldItem, prediction: dict[str, Any]) -> dict[str, An
             rank = position
             break
     scores["rank"] = rank
-    scores["answer_contains_gold"] = bool(prediction["found"]) and _contains_gold(prediction["answer"], item.answers)
+    found = bool(prediction["found"])
+    text = _answer_text(prediction["answer"]) if found else ""
+    scores["answer_contains_gold"] = found and _contains_gold(text, item.answers)
+    scores["exact_match"] = exact_match(text, item.answers) if found else 0.0
+    scores["f1"] = token_f1(text, item.answers) if found else 0.0
     scores["citation_file"] = any(_same_file(c["file"], item.source) for c in prediction["citations"])
+    scores["citation_correct"] = any(
+        _same_file(c["file"], item.source) and _contains_gold(c["text"], item.answers) for c in prediction["citations"]
+    )
+    scores["confidence"] = float(prediction.get("confidence", 0.0))
     return scores
 
 
@@ -109,8 +177,13 @@ def summarize(scores: list[dict[str, Any]]) -> dict[str, float]:
         "mrr@10": mean([1.0 / r if r else 0.0 for r in ranks]),
         "answered": mean([s["found"] for s in answerable]),
         "answer_contains_gold": mean([s["answer_contains_gold"] for s in answerable]),
+        "exact_match": mean([s["exact_match"] for s in answerable]),
+        "f1": mean([s["f1"] for s in answerable]),
+        "citation_correct": mean([s["citation_correct"] for s in answerable]),
         "citation_file": mean([s["citation_file"] for s in answerable]),
         "no_answer_accuracy": mean([s["no_answer_correct"] for s in unanswerable]),
+        "false_refusal": mean([not s["found"] for s in answerable]),
+        "false_answer": mean([not s["no_answer_correct"] for s in unanswerable]),
         "latency_p50_ms": float(np.percentile(latencies, 50)) if latencies else float("nan"),
         "latency_p95_ms": float(np.percentile(latencies, 95)) if latencies else float("nan"),
     }
@@ -125,8 +198,13 @@ _LABELS = {
     "mrr@10": "MRR@10",
     "answered": "answered (found=true), of answerable",
     "answer_contains_gold": "answer contains gold",
+    "exact_match": "exact match (SQuAD-style, Arabic-normalised)",
+    "f1": "token F1",
+    "citation_correct": "a cited span contains the gold answer",
     "citation_file": "a citation points to the gold file",
     "no_answer_accuracy": "no-answer accuracy",
+    "false_refusal": "false refusals (answerable, said not found)",
+    "false_answer": "false answers (not in the articles, answered)",
     "latency_p50_ms": "latency p50 (ms)",
     "latency_p95_ms": "latency p95 (ms)",
 }
@@ -144,13 +222,16 @@ def format_table(metrics: dict[str, float]) -> str:
     return "\n".join(lines)
 
 
-def run_eval(
+def ask_all(
     items: list[GoldItem],
     ask: Callable[[str], Answer],
     out: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
-) -> dict[str, float]:
-    """Ask every gold question, write predictions (``ask --json`` shape + ``id``) to ``out``, return metrics."""
+) -> list[dict[str, Any]]:
+    """Ask every gold question and return its per-question measures.
+
+    Predictions (``ask --json`` shape + ``id``) are written to ``out`` when given.
+    """
     scores = []
     handle = open(out, "w", encoding="utf-8") if out else None
     try:
@@ -164,4 +245,42 @@ def run_eval(
     finally:
         if handle:
             handle.close()
-    return summarize(scores)
+    return scores
+
+
+def run_eval(
+    items: list[GoldItem],
+    ask: Callable[[str], Answer],
+    out: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, float]:
+    """Ask every gold question (see :func:`ask_all`) and return the metrics."""
+    return summarize(ask_all(items, ask, out, progress))
+
+
+def apply_threshold(scores: list[dict[str, Any]], threshold: float) -> list[dict[str, Any]]:
+    """Measures as ``answer.min_confidence = threshold`` would give them, from a run at a lower one.
+
+    Raising the threshold only turns answers into "not found" (which sentences are
+    quoted does not depend on it), so this is exact for any threshold at or above
+    the one the run used.
+    """
+    out = []
+    for s in scores:
+        if not s["found"] or s["confidence"] >= threshold:
+            out.append(s)
+            continue
+        refused = {**s, "found": False}
+        if s["answerable"]:
+            refused.update(
+                answer_contains_gold=False, exact_match=0.0, f1=0.0, citation_file=False, citation_correct=False
+            )
+        else:
+            refused["no_answer_correct"] = True
+        out.append(refused)
+    return out
+
+
+def threshold_sweep(scores: list[dict[str, Any]], thresholds: Iterable[float]) -> list[dict[str, float]]:
+    """The metrics :func:`apply_threshold` gives for each threshold, one row each."""
+    return [{"threshold": t, **summarize(apply_threshold(scores, t))} for t in thresholds]

@@ -5,7 +5,19 @@ from pathlib import Path
 import pytest
 
 from rag import Assistant
-from rag.evaluate import GoldItem, format_table, read_gold, run_eval, score_prediction, summarize
+from rag.evaluate import (
+    GoldItem,
+    apply_threshold,
+    exact_match,
+    format_table,
+    read_gold,
+    run_eval,
+    score_prediction,
+    squad_tokens,
+    summarize,
+    threshold_sweep,
+    token_f1,
+)
 from tests.conftest import GOLD
 
 
@@ -14,7 +26,7 @@ def _prediction(found: bool, answer: str, retrieved: list[tuple[str, str]], cite
         "found": found,
         "answer": answer,
         "retrieved": [{"file": f, "text": t} for f, t in retrieved],
-        "citations": [{"file": f} for f in cited],
+        "citations": [{"file": f, "text": ""} for f in cited],
         "timings_ms": {"total": 10.0},
     }
 
@@ -74,3 +86,40 @@ def test_seed_gold_eval_stays_above_floors(seed_assistant: Assistant, capsys: py
     assert metrics["citation_file"] >= 0.85
     assert metrics["no_answer_accuracy"] >= 0.75
     assert metrics["answered"] >= 0.9
+
+
+def test_squad_normalisation_folds_arabic_forms_and_drops_the_article() -> None:
+    assert squad_tokens("«الخليجُ العربيّ».") == ["خليج", "عربي"]
+    assert squad_tokens("المدينة المنورة،") == squad_tokens("مدينة منوره")
+    assert exact_match("الخليج العربي [1]".replace(" [1]", ""), ["الخليج العربي."]) == 1.0
+    assert exact_match("الخليج العربي والبحر", ["الخليج العربي."]) == 0.0
+
+
+def test_token_f1_is_squad_overlap_against_the_best_gold_answer() -> None:
+    # prediction: 5 tokens, gold "واشنطن بوست": 2 tokens, both found -> P=2/5, R=1, F1=4/7
+    assert abs(token_f1("كتب في صحيفة واشنطن بوست", ["واشنطن بوست", "نيويورك"]) - 4 / 7) < 1e-9
+    assert token_f1("شيء آخر", ["واشنطن بوست"]) == 0.0
+
+
+def test_citation_accuracy_needs_the_gold_answer_inside_a_cited_span() -> None:
+    item = GoldItem("q", "في أي صحيفة؟", ["واشنطن بوست"], "k.txt")
+    base = _prediction(True, "كتب في واشنطن بوست [1]", [("k.txt", "كتب في واشنطن بوست")], [])
+    right = score_prediction(item, {**base, "citations": [{"file": "k.txt", "text": "كتب في واشنطن بوست"}]})
+    wrong = score_prediction(item, {**base, "citations": [{"file": "k.txt", "text": "ولد في المدينة المنورة"}]})
+    assert right["citation_correct"] and not wrong["citation_correct"]
+    assert wrong["citation_file"]  # the file is right, the span is not
+    assert right["exact_match"] == 0.0 and 0 < right["f1"] < 1
+
+
+def test_threshold_sweep_turns_weak_answers_into_refusals() -> None:
+    answerable = GoldItem("a", "س", ["باريس"], "x.txt")
+    unanswerable = GoldItem("b", "س", [], None)
+    strong = {**_prediction(True, "في باريس", [("x.txt", "في باريس")], ["x.txt"]), "confidence": 0.6}
+    weak = {**_prediction(True, "في باريس", [("x.txt", "في باريس")], ["x.txt"]), "confidence": 0.3}
+    scores = [score_prediction(answerable, strong), score_prediction(answerable, weak)]
+    scores += [score_prediction(unanswerable, {**weak, "confidence": 0.4})]
+    low, high = threshold_sweep(scores, [0.2, 0.5])
+    assert low["answered"] == 1.0 and low["false_answer"] == 1.0
+    assert high["answered"] == 0.5 and high["false_refusal"] == 0.5
+    assert high["no_answer_accuracy"] == 1.0 and high["answer_contains_gold"] == 0.5
+    assert apply_threshold(scores, 0.5)[1]["citation_correct"] is False
