@@ -51,11 +51,16 @@ class Variant:
         return json.dumps(self.index, sort_keys=True)
 
 
+#: Retrieval settings that change per query, so variants differing only in them share an index.
+QUERY_KEYS = ("mode", "fusion", "article_weight")
+
+
 def variants(chunk_sizes: list[int], ablations: bool) -> list[Variant]:
     """The default configuration first, then the ablations asked for."""
     rows = [Variant("hybrid (default)")]
     if ablations:
         rows += [
+            Variant("hybrid, no article boost", query={"article_weight": 0.0}),
             Variant("hybrid, RRF k=60", query={"fusion": "rrf"}),
             Variant("dense alone", query={"mode": "dense"}),
             Variant("BM25 alone", query={"mode": "lexical"}),
@@ -63,9 +68,9 @@ def variants(chunk_sizes: list[int], ablations: bool) -> list[Variant]:
             Variant("BM25 alone, no stemming", index={"retrieval": {"stemming": False}}, query={"mode": "lexical"}),
             Variant("hybrid, no headline context", index={"chunking": {"title_context": False}}),
             Variant(
-                "hybrid RRF, no headline (v1 reference)",
+                "hybrid RRF, no headline, no boost (v1)",
                 index={"chunking": {"title_context": False}},
-                query={"fusion": "rrf"},
+                query={"fusion": "rrf", "article_weight": 0.0},
             ),
             Variant("dense alone, no headline", index={"chunking": {"title_context": False}}, query={"mode": "dense"}),
             Variant("BM25 alone, no headline", index={"chunking": {"title_context": False}}, query={"mode": "lexical"}),
@@ -187,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"[{variant.label}] ingest: {report.summary()}", file=sys.stderr)
                 assistants[key] = assistant
             assistant = assistants[key]
-            for name, value in {"mode": "hybrid", "fusion": "relative", **variant.query}.items():
+            # query-time settings: the base config's, then the variant's (the retriever reads them live)
+            for name, value in {**{k: getattr(base.retrieval, k) for k in QUERY_KEYS}, **variant.query}.items():
                 setattr(assistant.config.retrieval, name, value)
             started = time.perf_counter()
             out = args.predictions / f"variant-{n:02d}.jsonl" if args.predictions else None

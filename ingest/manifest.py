@@ -11,7 +11,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-__all__ = ["FileRecord", "Manifest", "ManifestError", "file_id", "chunk_id"]
+__all__ = ["FileRecord", "Manifest", "ManifestError", "file_id", "chunk_id", "file_key_of"]
 
 _VERSION = 1
 
@@ -28,6 +28,11 @@ def file_id(root: str, relative: str) -> str:
 def chunk_id(file_key: str, index: int) -> str:
     """Stable id of the ``index``-th chunk of a file."""
     return f"{file_key}-{index:05d}"
+
+
+def file_key_of(chunk: str) -> str:
+    """The file key inside a chunk id (the inverse of :func:`chunk_id`'s first part)."""
+    return chunk.rsplit("-", 1)[0]
 
 
 @dataclass

@@ -105,6 +105,13 @@ class RetrievalConfig(_Section):
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant (fusion: rrf).")
     dense_weight: float = Field(1.0, ge=0, description="Weight of the dense retriever in the fusion.")
     lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 retriever in the fusion.")
+    article_weight: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="Share of its article's best fused score added to each candidate chunk, so the "
+        "passages of the article that matches best rise together (0: off).",
+    )
     stemming: bool = Field(True, description="Stem Arabic/English tokens for BM25 (needs re-ingest to change).")
 
 

@@ -17,12 +17,13 @@ from llama_index.core.schema import BaseNode
 from llama_index.core.vector_stores.types import VectorStoreQuery
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
+from ingest.manifest import file_key_of
 from rag.config import RetrievalConfig
 from rag.lexical import LexicalIndex
 from rag.textnorm import tokenize
 from rag.types import Passage
 
-__all__ = ["HybridRetriever", "Retrieval", "reciprocal_rank_fusion", "relative_score_fusion"]
+__all__ = ["HybridRetriever", "Retrieval", "boost_by_article", "reciprocal_rank_fusion", "relative_score_fusion"]
 
 
 @dataclass
@@ -67,6 +68,23 @@ def relative_score_fusion(
             scaled = (score - low) / (high - low) if high > low else 1.0
             scores[item] = scores.get(item, 0.0) + scaled * weight / total
     return sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+
+
+def boost_by_article(fused: Sequence[tuple[str, float]], weight: float) -> list[tuple[str, float]]:
+    """Add ``weight`` x the best score among each chunk's article's candidates to the chunk's score.
+
+    Chunk ids are ``<article key>-NNNNN`` (:func:`ingest.manifest.chunk_id`). A question
+    about one article matches some of its passages strongly and the one holding the
+    answer perhaps weakly; this lifts that passage above equally weak ones elsewhere.
+    """
+    if weight <= 0:
+        return list(fused)
+    best: dict[str, float] = {}
+    for chunk, score in fused:
+        article = file_key_of(chunk)
+        best[article] = max(best.get(article, score), score)
+    boosted = [(chunk, score + weight * best[file_key_of(chunk)]) for chunk, score in fused]
+    return sorted(boosted, key=lambda kv: kv[1], reverse=True)
 
 
 class HybridRetriever:
@@ -114,9 +132,10 @@ class HybridRetriever:
         weights = [self.config.dense_weight, self.config.lexical_weight]
         if self.config.fusion == "rrf":
             rankings = [[chunk for chunk, _ in dense_hits], [chunk for chunk, _ in lexical_hits]]
-            fused = reciprocal_rank_fusion(rankings, weights, k=self.config.rrf_k)[:top_k]
+            fused = reciprocal_rank_fusion(rankings, weights, k=self.config.rrf_k)
         else:
-            fused = relative_score_fusion([dense_hits, lexical_hits], weights)[:top_k]
+            fused = relative_score_fusion([dense_hits, lexical_hits], weights)
+        fused = boost_by_article(fused, self.config.article_weight)[:top_k]
         dense_scores, lexical_scores = dict(dense_hits), dict(lexical_hits)
         missing = [chunk for chunk, _ in fused if chunk not in nodes]
         if missing:

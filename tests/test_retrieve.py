@@ -8,7 +8,7 @@ import pytest
 
 from ingest.chunker import headline
 from rag import Assistant
-from rag.retrieve import reciprocal_rank_fusion, relative_score_fusion
+from rag.retrieve import boost_by_article, reciprocal_rank_fusion, relative_score_fusion
 from tests.conftest import write_config
 
 
@@ -78,3 +78,11 @@ def test_headline_context_finds_a_chunk_that_never_names_its_subject(tmp_path: P
     assert found[True] == ("homs.txt", "يبلغ عدد سكان المدينة نحو ثمانمئة ألف نسمة بحسب تقديرات سابقة.")
     assert "حمص" not in found[True][1]  # the cited text is the file's, without the headline
     assert found[False] != found[True]
+
+
+def test_article_boost_lifts_the_passages_of_the_best_article() -> None:
+    fused = [("aaaa-00000", 0.9), ("bbbb-00003", 0.5), ("aaaa-00004", 0.45), ("cccc-00001", 0.1)]
+    boosted = boost_by_article(fused, 0.3)
+    assert [chunk for chunk, _ in boosted] == ["aaaa-00000", "aaaa-00004", "bbbb-00003", "cccc-00001"]
+    assert dict(boosted)["aaaa-00004"] == pytest.approx(0.45 + 0.3 * 0.9)
+    assert boost_by_article(fused, 0.0) == fused
