@@ -7,6 +7,7 @@ quote the source file exactly.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -148,7 +149,9 @@ def chunk_text(text: str, *, max_chars: int = 450, max_sentences: int = 3) -> li
 
     for sentence in sentences:
         if group:
-            crosses_break = any(group[-1].end <= b < sentence.start for b in breaks)
+            # A separator line lies between the last sentence and this one (breaks are sorted).
+            first = bisect.bisect_left(breaks, group[-1].end)
+            crosses_break = first < len(breaks) and breaks[first] < sentence.start
             too_long = sentence.end - group[0].start > max_chars
             if crosses_break or too_long or len(group) >= max_sentences:
                 flush()

@@ -14,7 +14,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Article", "ArticleError", "read_article", "find_articles", "decode_article"]
+__all__ = ["Article", "ArticleError", "MAX_FILE_BYTES", "read_article", "find_articles", "decode_article"]
+
+#: Largest file read (10 MiB, a few thousand news articles): a bigger one is refused with
+#: its size, so one stray dump or log cannot stall an ingest or fill memory.
+MAX_FILE_BYTES = 10 * 1024 * 1024
 
 _ARABIC_OR_ASCII_TEXT = re.compile(r"[\u0600-\u06ff\u0750-\u077f\s\x20-\x7e«»\u2010-\u201f\u2026]")
 
@@ -87,33 +91,50 @@ def _checked(text: str, name: str) -> str:
     return text
 
 
-def read_article(path: Path) -> Article:
-    """Read and decode one article.
+def read_article(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Article:
+    """Read and decode one article (one read: the hash and the text are of the same bytes).
 
     Raises:
-        ArticleError: unreadable, empty, binary or undecodable (the message names the file).
+        ArticleError: unreadable, larger than ``max_bytes``, empty, binary or undecodable
+            (the message names the file).
     """
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
     except OSError as exc:
         raise ArticleError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    if len(data) > max_bytes:
+        raise ArticleError(
+            f"{path}: too large (over {max_bytes / 2**20:.0f} MiB); split it into articles of a sensible size"
+        )
     text, encoding = decode_article(data, str(path))
     return Article(path=path, text=text, encoding=encoding, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
 
 
-def find_articles(folder: Path, extensions: Iterable[str]) -> Iterator[Path]:
+def find_articles(
+    folder: Path, extensions: Iterable[str], skipped: list[tuple[Path, str]] | None = None
+) -> Iterator[Path]:
     """Files under ``folder`` (recursively, sorted, hidden ones skipped) with one of ``extensions``.
 
-    Symbolic links that lead outside ``folder`` are skipped: the corpus is what is inside it.
+    Symbolic links to files inside ``folder`` are read; links that lead outside it
+    (the corpus is what is inside it) and broken links are skipped and, when
+    ``skipped`` is given, appended to it with the reason. Linked folders are not entered.
     """
     wanted = {e.lower() for e in extensions}
     root = folder.resolve()
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder)
-        if any(part.startswith(".") for part in relative.parts):
+        if any(part.startswith(".") for part in relative.parts) or path.suffix.lower() not in wanted:
             continue
-        if path.suffix.lower() not in wanted or not path.is_file():
-            continue
-        if path.is_symlink() and not path.resolve().is_relative_to(root):
-            continue
-        yield path
+        if path.is_symlink():
+            reason = None
+            if not path.exists():
+                reason = "broken symbolic link: skipped"
+            elif not path.resolve().is_relative_to(root):
+                reason = f"symbolic link to {path.resolve()}, outside the folder: skipped"
+            if reason:
+                if skipped is not None:
+                    skipped.append((path, reason))
+                continue
+        if path.is_file():
+            yield path

@@ -4,6 +4,14 @@ Files stream through in batches (bounded memory); each file's content hash
 decides whether it is added, updated, unchanged or removed. Chunk ids are
 stable (see :mod:`ingest.manifest`), and a file's old chunks are deleted before
 its new ones are written, so re-ingesting never duplicates anything.
+
+Crash safety: writes go Chroma first, then the BM25 folder (swapped in whole),
+then the manifest (atomic rename), at checkpoints and at the end. The manifest
+therefore never names a chunk that is not stored. Each run starts by
+reconciling the three (:meth:`Ingestor.reconcile`): stored chunks the manifest
+does not name are deleted, and files whose chunks are missing or stale in either
+store are dropped from the manifest so that they are ingested again. A run
+killed at any moment is thus completed by the next one.
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ from llama_index.core.schema import MetadataMode, NodeRelationship, RelatedNodeI
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from ingest.chunker import chunk_text, headline
-from ingest.loader import ArticleError, find_articles, read_article
+from ingest.loader import MAX_FILE_BYTES, ArticleError, find_articles, read_article
 from ingest.manifest import FileRecord, Manifest, chunk_id, file_id
 from rag.config import SanadConfig
 from rag.lexical import LexicalIndex
@@ -31,7 +39,14 @@ __all__ = ["IndexBusyError", "IndexMismatchError", "IngestReport", "Ingestor", "
 
 #: Metadata keys kept on each chunk and never embedded. The headline (``title``) is
 #: embedded and BM25-indexed with the chunk when ``chunking.title_context`` is on.
-CHUNK_METADATA_KEYS = ("file", "root", "start", "end", "chunk")
+CHUNK_METADATA_KEYS = ("file", "root", "start", "end", "chunk", "sha256")
+
+#: Seconds between checkpoints (BM25 + manifest saved) during a long ingest, so that
+#: a killed run loses at most this much work.
+CHECKPOINT_SECONDS = 60.0
+
+#: Chunk ids deleted from Chroma per call.
+_DELETE_BATCH = 5000
 
 
 class IndexBusyError(RuntimeError):
@@ -51,16 +66,18 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
     chunks_written: int = 0
     chunks_total: int = 0
     seconds: float = 0.0
 
     def summary(self) -> str:
         """One line for people: counts and time."""
+        repaired = f", {len(self.repaired)} repaired" if self.repaired else ""
         return (
             f"files: {len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
-            f"{len(self.removed)} removed, {len(self.failed)} failed; chunks written: {self.chunks_written} "
-            f"(index holds {self.chunks_total}); time: {self.seconds:.1f} s"
+            f"{len(self.removed)} removed, {len(self.failed)} failed{repaired}; chunks written: "
+            f"{self.chunks_written} (index holds {self.chunks_total}); time: {self.seconds:.1f} s"
         )
 
 
@@ -96,8 +113,12 @@ class Ingestor:
         vector_store: ChromaVectorStore,
         lexical: LexicalIndex,
         build: dict[str, object],
+        *,
+        max_file_bytes: int = MAX_FILE_BYTES,
     ) -> None:
         self.config = config
+        self.max_file_bytes = max_file_bytes
+        self._vectors: dict[str, list[float]] = {}
         self.embed_model = embed_model
         self.vector_store = vector_store
         self.lexical = lexical
@@ -129,14 +150,15 @@ class Ingestor:
         if manifest.files and manifest.build != self.build:
             raise IndexMismatchError(mismatch_message(self.config.index.path, manifest.build, self.build))
         manifest.build = dict(self.build)
+        lexical_add: dict[str, list[str]] = {}
+        lexical_remove: list[str] = self.reconcile(manifest, report)
 
         targets, scanned_roots = self._targets(paths, report)
         known = manifest.by_path()
         seen: set[tuple[str, str]] = set()
         pending: list[_Pending] = []
         pending_chunks = 0
-        lexical_add: dict[str, list[str]] = {}
-        lexical_remove: list[str] = []
+        checkpoint_at = time.monotonic() + CHECKPOINT_SECONDS
 
         for done, (root, path) in enumerate(targets, start=1):
             relative = path.relative_to(root).as_posix()
@@ -148,6 +170,9 @@ class Ingestor:
             if pending_chunks >= self.config.embedding.batch_size * 4:
                 self._flush(pending, manifest, report, lexical_add, lexical_remove)
                 pending, pending_chunks = [], 0
+                if time.monotonic() >= checkpoint_at:
+                    self._checkpoint(manifest, lexical_add, lexical_remove)
+                    checkpoint_at = time.monotonic() + CHECKPOINT_SECONDS
             if progress:
                 progress(done, len(targets), relative)
         self._flush(pending, manifest, report, lexical_add, lexical_remove)
@@ -159,12 +184,42 @@ class Ingestor:
                 manifest.files.pop(record.key, None)
                 report.removed.append(relative)
 
-        if lexical_add or lexical_remove:
-            self.lexical.update(lexical_remove, lexical_add)
-        manifest.save(self.manifest_path)
+        self._checkpoint(manifest, lexical_add, lexical_remove)
         report.chunks_total = manifest.chunk_count
         report.seconds = time.perf_counter() - started
         return report
+
+    def reconcile(self, manifest: Manifest, report: IngestReport) -> list[str]:
+        """Make Chroma and the manifest agree; return the BM25 ids to remove.
+
+        After a crash, Chroma may hold chunks the manifest does not name (deleted
+        here) and a manifest entry may have chunks missing or stale (another
+        version's ``sha256``) in Chroma or BM25 (the entry is dropped, so its file
+        is ingested again). Files dropped are listed in ``report.repaired``.
+        """
+        collection = self.vector_store.client
+        got = collection.get(include=["metadatas"])
+        stored = {i: (m or {}).get("sha256") for i, m in zip(got["ids"], got["metadatas"] or [], strict=True)}
+        in_lexical = self.lexical.ids()
+        for key, record in list(manifest.files.items()):
+            ids = record.chunk_ids
+            intact = all(i in stored and stored[i] in (record.sha256, None) and i in in_lexical for i in ids)
+            if not intact:
+                manifest.files.pop(key)
+                report.repaired.append(record.file)
+        expected = {i for record in manifest.files.values() for i in record.chunk_ids}
+        orphans = [i for i in stored if i not in expected]
+        for start in range(0, len(orphans), _DELETE_BATCH):
+            collection.delete(ids=orphans[start : start + _DELETE_BATCH])
+        return sorted(in_lexical - expected)
+
+    def _checkpoint(self, manifest: Manifest, lexical_add: dict[str, list[str]], lexical_remove: list[str]) -> None:
+        """Save BM25 then the manifest (Chroma is already written), and clear the pending changes."""
+        if lexical_add or lexical_remove:
+            self.lexical.update(lexical_remove, lexical_add)
+            lexical_add.clear()
+            lexical_remove.clear()
+        manifest.save(self.manifest_path)
 
     def _targets(self, paths: Sequence[Path], report: IngestReport) -> tuple[list[tuple[Path, Path]], set[str]]:
         targets: list[tuple[Path, Path]] = []
@@ -174,9 +229,12 @@ class Ingestor:
             if path.is_dir():
                 root = path.resolve()
                 roots.add(str(root))
+                skipped: list[tuple[Path, str]] = []
                 targets.extend(
-                    (root, root / p.relative_to(path)) for p in find_articles(path, self.config.corpus.extensions)
+                    (root, root / p.relative_to(path))
+                    for p in find_articles(path, self.config.corpus.extensions, skipped)
                 )
+                report.failed.extend((p.relative_to(path).as_posix(), reason) for p, reason in skipped)
             elif path.is_file():
                 targets.append((path.resolve().parent, path.resolve()))
             else:
@@ -187,7 +245,7 @@ class Ingestor:
         self, root: Path, relative: str, path: Path, previous: FileRecord | None, report: IngestReport
     ) -> _Pending | None:
         try:
-            article = read_article(path)
+            article = read_article(path, max_bytes=self.max_file_bytes)
         except ArticleError as exc:
             report.failed.append((relative, str(exc).removeprefix(f"{path}: ")))
             return None
@@ -224,6 +282,7 @@ class Ingestor:
                     "start": span.start,
                     "end": span.end,
                     "chunk": i,
+                    "sha256": article.sha256,
                     "title": title,
                 },
                 excluded_embed_metadata_keys=hidden,
@@ -245,13 +304,12 @@ class Ingestor:
         if not pending:
             return
         nodes = [node for item in pending for node in item.nodes]
-        vectors = self.embed_model.get_text_embedding_batch([indexed_text(node) for node in nodes])
-        for node, vector in zip(nodes, vectors, strict=True):
-            node.embedding = vector
+        self._embed(nodes)
         stemming = self.config.retrieval.stemming
         for item in pending:
             old = manifest.files.get(item.record.key)
-            self.vector_store.delete(item.record.key)  # also clears chunks left by an interrupted run
+            if old is not None:  # chunks of files the manifest does not name were removed by reconcile()
+                self.vector_store.delete(item.record.key)
             self.vector_store.add(item.nodes)
             if old is not None:
                 lexical_remove.extend(old.chunk_ids)
@@ -260,6 +318,22 @@ class Ingestor:
             manifest.files[item.record.key] = item.record
             getattr(report, item.status).append(item.record.file)
             report.chunks_written += len(item.nodes)
+
+    def _embed(self, nodes: list[TextNode]) -> None:
+        """Set each node's vector; identical texts (duplicate wire stories) are embedded once per run."""
+        texts = [indexed_text(node) for node in nodes]
+        todo = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if todo:
+            if len(self._vectors) + len(todo) > _VECTOR_CACHE:
+                self._vectors.clear()
+            vectors = self.embed_model.get_text_embedding_batch(todo)
+            self._vectors.update(zip(todo, vectors, strict=True))
+        for node, text in zip(nodes, texts, strict=True):
+            node.embedding = self._vectors[text]
+
+
+#: Most vectors remembered by one ingest run for duplicate texts (~2 KB each as floats).
+_VECTOR_CACHE = 4096
 
 
 def indexed_text(node: TextNode) -> str:

@@ -8,6 +8,7 @@ embedding function (which would download a model) is never used.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from llama_index.vector_stores.chroma import ChromaVectorStore
@@ -42,7 +43,8 @@ def open_vector_store(
     Args:
         config: the ``store`` section.
         index_dir: the index folder (persistent mode keeps Chroma in ``index_dir/chroma``).
-        reset: delete the collection first (for ``sanad ingest --rebuild``).
+        reset: delete the collection first (for ``sanad ingest --rebuild``); in persistent
+            mode the whole ``chroma`` folder is removed, so a damaged one is recreated.
         fresh: re-read the persistent files (after another process wrote them).
 
     Raises:
@@ -58,6 +60,9 @@ def open_vector_store(
             client = chromadb.HttpClient(host=config.host, port=config.port, settings=settings)
         else:
             path = index_dir / "chroma"
+            if reset:  # remove the files, not just the collection: they may be damaged
+                _forget_cached_client(path)
+                shutil.rmtree(path, ignore_errors=True)
             if fresh or not path.exists():
                 _forget_cached_client(path)
             client = chromadb.PersistentClient(path=str(path), settings=settings)
