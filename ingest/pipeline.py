@@ -197,6 +197,7 @@ class Ingestor:
         version's ``sha256``) in Chroma or BM25 (the entry is dropped, so its file
         is ingested again). Files dropped are listed in ``report.repaired``.
         """
+        self.lexical.verify()  # a damaged BM25 folder stops the run before anything is written
         collection = self.vector_store.client
         got = collection.get(include=["metadatas"])
         stored = {i: (m or {}).get("sha256") for i, m in zip(got["ids"], got["metadatas"] or [], strict=True)}

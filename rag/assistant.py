@@ -22,7 +22,7 @@ from rag.store import open_vector_store
 from rag.textnorm import is_arabic
 from rag.types import Answer
 
-__all__ = ["Assistant", "EmptyIndexError"]
+__all__ = ["Assistant", "EmptyIndexError", "IndexDamagedError"]
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -33,6 +33,10 @@ MAX_QUESTION_CHARS = 2000
 
 class EmptyIndexError(RuntimeError):
     """Nothing has been ingested into this index yet."""
+
+
+class IndexDamagedError(RuntimeError):
+    """Part of the index is missing; the message says how to recover."""
 
 
 class Assistant:
@@ -102,12 +106,11 @@ class Assistant:
             paths = [self.config.corpus.path]
         with self._lock, index_lock(self.index_dir):
             build = self.build_settings()
-            if rebuild:
+            if rebuild:  # manifest first: an interrupted rebuild leaves an index the next run rebuilds
                 self.manifest_path.unlink(missing_ok=True)
+                LexicalIndex(self._lexical_dir()).clear()  # without reading it: it may be damaged
             vector_store = open_vector_store(self.config.store, self.index_dir, reset=rebuild)
             lexical = LexicalIndex.open(self._lexical_dir(), stemming=self.config.retrieval.stemming)
-            if rebuild:
-                lexical.clear()
             ingestor = Ingestor(self.config, build_embedding(self.config.embedding), vector_store, lexical, build)
             report = ingestor.run([Path(p) for p in paths], progress=progress)
             self._retriever = None  # reopen on the next question
@@ -130,7 +133,17 @@ class Assistant:
                     raise IndexMismatchError(mismatch_message(self.index_dir, manifest.build, build))
                 embed_model = build_embedding(self.config.embedding)
                 lexical = LexicalIndex.open(self._lexical_dir(), stemming=self.config.retrieval.stemming)
+                if self.config.store.mode == "persistent" and not (self.index_dir / "chroma").is_dir():
+                    raise IndexDamagedError(
+                        f"{self.index_dir / 'chroma'}: the dense store is missing; run `sanad ingest` to repair "
+                        "it (or `sanad ingest --rebuild`)"
+                    )
                 vector_store = open_vector_store(self.config.store, self.index_dir, fresh=True)
+                if vector_store.client.count() == 0:
+                    raise IndexDamagedError(
+                        f"{self.index_dir}: the dense store holds no chunks but the manifest lists "
+                        f"{len(manifest.files)} files; run `sanad ingest` to repair it (or `sanad ingest --rebuild`)"
+                    )
                 self._retriever = HybridRetriever(self.config.retrieval, embed_model, vector_store, lexical)
                 self._answerer = ExtractiveAnswerer(self.config.answer, embed_model, lexical.idf)
                 self._manifest_stamp = stamp

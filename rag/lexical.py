@@ -65,19 +65,32 @@ class LexicalIndex:
                 self._set_bm25(bm25s.BM25.load(str(self.folder / _BM25), show_progress=False, verbosity=0))
             if len(self._ids) != meta.get("chunks"):
                 raise ValueError(f"{len(self._ids)} ids, meta says {meta.get('chunks')}")
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
             raise LexicalIndexError(
                 f"{self.folder}: lexical index is damaged ({exc}); run `sanad ingest --rebuild`"
             ) from exc
+
+    def verify(self) -> None:
+        """Read everything a change needs; raise :class:`LexicalIndexError` if any of it is damaged."""
+        self._load_tokens()
 
     def _load_tokens(self) -> None:
         """Read the stored token lists (needed only to change the index)."""
         if self._tokens or not self._ids:
             return
-        with open(self.folder / _TOKENS, encoding="utf-8") as handle:
-            for line in handle:
-                row = json.loads(line)
-                self._tokens[row["id"]] = row["t"]
+        tokens: dict[str, str] = {}
+        try:
+            with open(self.folder / _TOKENS, encoding="utf-8") as handle:
+                for line in handle:
+                    row = json.loads(line)
+                    tokens[row["id"]] = row["t"]
+            if set(tokens) != set(self._ids):
+                raise ValueError(f"{len(tokens)} token lists for {len(self._ids)} ids")
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise LexicalIndexError(
+                f"{self.folder}: lexical index is damaged ({_TOKENS}: {exc}); run `sanad ingest --rebuild`"
+            ) from exc
+        self._tokens = tokens
 
     def _set_bm25(self, retriever: object) -> None:
         indptr = np.asarray(retriever.scores["indptr"])  # type: ignore[attr-defined]

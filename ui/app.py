@@ -15,9 +15,16 @@ import gradio as gr  # noqa: E402
 
 from rag.assistant import Assistant, EmptyIndexError  # noqa: E402
 from rag.types import Answer  # noqa: E402
-from ui.render import render_answer  # noqa: E402
+from ui.render import render_answer, render_error  # noqa: E402
 
-__all__ = ["build_app", "launch"]
+__all__ = ["build_app", "launch", "QUEUE_CONCURRENCY", "QUEUE_MAX_SIZE"]
+
+#: Questions answered at the same time. Answering is CPU-bound (the encoder serialises its
+#: calls), so more workers than cores only add memory and latency: 2 on a 2-core machine.
+QUEUE_CONCURRENCY = 2
+#: Questions waiting beyond those; one more is refused at once ("queue is full") instead of
+#: waiting minutes. At ~0.4 s a question, 64 waiting is under a minute.
+QUEUE_MAX_SIZE = 64
 
 EXAMPLES = [
     "كم دولة صوتت بالموافقة على قرار الجمعية العامة بشأن سوريا؟",
@@ -45,10 +52,12 @@ def _respond(assistant: Assistant, message: str, history: list[Any]) -> Iterator
                 yield text
     except EmptyIndexError:
         yield "⚠️ الفهرس فارغ: شغّل `sanad ingest` أولاً. / The index is empty: run `sanad ingest` first."
+    except (ValueError, RuntimeError) as exc:  # damaged or mismatched index, store unreachable: say so
+        yield f"⚠️ تعذّر الإجابة. / Cannot answer: {render_error(str(exc))}"
 
 
 def build_app(assistant: Assistant) -> gr.Blocks:
-    """The chat as a Gradio app (not launched). Its chat endpoint is ``/chat``."""
+    """The chat as a Gradio app (not launched), with its queue set up. Its chat endpoint is ``/chat``."""
 
     def respond(message: str, history: list[Any]) -> Iterator[str]:
         yield from _respond(assistant, message, history)
@@ -66,13 +75,13 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             examples=EXAMPLES,
             api_name="chat",
         )
+    app.queue(default_concurrency_limit=QUEUE_CONCURRENCY, max_size=QUEUE_MAX_SIZE)
     return app
 
 
 def launch(assistant: Assistant, host: str | None = None, port: int | None = None, **kwargs: Any) -> None:
     """Serve the chat (default ``ui.host``/``ui.port``: 127.0.0.1:7860). Never shared publicly."""
     app = build_app(assistant)
-    app.queue(default_concurrency_limit=4)
     app.launch(
         server_name=host or assistant.config.ui.host,
         server_port=port or assistant.config.ui.port,

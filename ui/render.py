@@ -7,7 +7,7 @@ import html
 from rag.textnorm import is_arabic
 from rag.types import Answer
 
-__all__ = ["render_answer", "render_sources"]
+__all__ = ["render_answer", "render_error", "render_sources"]
 
 _LRI, _PDI = "\u2066", "\u2069"  # Unicode left-to-right isolate / pop directional isolate
 
@@ -37,3 +37,8 @@ def render_answer(answer: Answer) -> str:
     if not answer.found:
         return f"⚠️ *{body}*"
     return f"{body}\n\n{render_sources(answer)}"
+
+
+def render_error(message: str) -> str:
+    """An error message shown as text (it may quote a path or a question)."""
+    return _escape(message)
