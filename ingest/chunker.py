@@ -161,13 +161,18 @@ def chunk_text(text: str, *, max_chars: int = 450, max_sentences: int = 3) -> li
 
 
 def headline(text: str) -> str:
-    """The article's headline: its first non-empty line, if short enough to be one; else ``""``.
+    """The article's headline, or ``""``: its first non-empty line when that is short
+    (≤ ``HEADLINE_MAX_CHARS``), does not end like a sentence, and more text follows.
 
     News articles and encyclopedia pages open with their title. Chunks further down
     rarely repeat it (they say "he" or "the city"), so it is added to what is
     embedded and indexed for each chunk.
     """
-    for start, end in _lines(text):
-        line = text[start:end].strip()
-        return line if len(line) <= HEADLINE_MAX_CHARS and _HAS_WORD.search(line) else ""
-    return ""
+    lines = _lines(text)
+    first = next(lines, None)
+    if first is None or next(lines, None) is None:
+        return ""
+    line = text[first[0] : first[1]].strip()
+    if len(line) > HEADLINE_MAX_CHARS or not _HAS_WORD.search(line) or _SENTENCE_END.search(line[-1:] + " "):
+        return ""
+    return line

@@ -2,9 +2,11 @@
 
 Sentences of the top passages are scored by the encoder (cosine with the
 question, so English questions find Arabic evidence) and by IDF-weighted
-overlap of normalised, stemmed tokens. The best one or two are quoted,
-near-duplicates dropped; when even the best is weak, the answer says the
-articles do not contain it, in the question's language.
+overlap of normalised, stemmed tokens: that is a sentence's *support*. They are
+ranked by support plus a share of their passage's retrieval score (the passage
+as a whole matched the question best). The best one or two are quoted,
+near-duplicates dropped; when the chosen sentence's support is weak, the answer
+says the articles do not contain it, in the question's language.
 """
 
 from __future__ import annotations
@@ -36,7 +38,13 @@ EMPTY_QUESTION_EN = "The question is empty: ask something about the articles."
 _COS_RANGE_SAME_SCRIPT = (0.80, 0.90)
 _COS_RANGE_CROSS_SCRIPT = (0.74, 0.82)
 _DENSE_WEIGHT, _LEXICAL_WEIGHT = 0.55, 0.45
+#: Weight of the passage's retrieval score (relative to the top passage's) in the ranking.
+_PASSAGE_PRIOR = 0.3
+#: A second sentence is quoted when it ranks within this share of the first.
+_SECOND_SENTENCE_SHARE = 0.8
 _DUPLICATE_OVERLAP = 0.8
+#: Fewer words than this is a heading or a fragment, not an answer.
+_MIN_WORDS = 3
 _MAX_CANDIDATES = 12
 _SENTENCE_CACHE_SIZE = 20_000
 
@@ -48,18 +56,32 @@ def not_found_message(question: str) -> str:
 
 @dataclass(frozen=True)
 class ScoredSentence:
-    """A candidate sentence with its scores (all in [0, 1])."""
+    """A candidate sentence: its support (``score``, from ``dense`` and ``lexical``, all in [0, 1])
+    and the ``rank`` it is ordered by (support + the passage prior)."""
 
     span: Span
     passage: Passage
     dense: float
     lexical: float
     score: float
+    rank: float
 
 
-def _overlap(a: set[str], b: set[str]) -> float:
-    """Share of the smaller token set found in the other: 1.0 when one sentence repeats the other."""
-    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+def _repeats(a: set[str], b: set[str]) -> bool:
+    """True when one sentence repeats the other: most of the shorter one's tokens are in the
+    longer one, and the shorter is at least half its length. (Containment alone would make a
+    headline such as "جمال خاشقجي" a "repeat" of every sentence that names him.)"""
+    if not a or not b:
+        return False
+    small, large = sorted((len(a), len(b)))
+    return len(a & b) / small >= _DUPLICATE_OVERLAP and small / large >= 0.5
+
+
+def _in_context(span: Span, passage: Passage) -> str:
+    """What is embedded for a sentence: the article's headline, then the sentence (as chunks are)."""
+    if passage.title and not span.text.startswith(passage.title):
+        return f"{passage.title}\n\n{span.text}"
+    return span.text
 
 
 class ExtractiveAnswerer:
@@ -95,8 +117,10 @@ class ExtractiveAnswerer:
         candidates: list[tuple[Span, Passage, set[str]]] = []
         for passage in passages[: self.config.passages]:
             for span in split_sentences(passage.text, offset=passage.start):
+                if len(span.text.split()) < _MIN_WORDS or span.text == passage.title:
+                    continue
                 tokens = content_tokens(span.text)
-                if any(_overlap(tokens, seen) >= _DUPLICATE_OVERLAP for _, _, seen in candidates):
+                if any(_repeats(tokens, seen) for _, _, seen in candidates):
                     continue
                 candidates.append((span, passage, tokens))
         candidates = candidates[:_MAX_CANDIDATES]
@@ -107,18 +131,29 @@ class ExtractiveAnswerer:
         floor, ceil = _COS_RANGE_SAME_SCRIPT if same_script else _COS_RANGE_CROSS_SCRIPT
         question_tokens = content_tokens(question)
         question_weight = sum(self.idf(t) for t in question_tokens)
-        vectors = self._sentence_vectors([span.text for span, _, _ in candidates])
+        vectors = self._sentence_vectors([_in_context(span, passage) for span, passage, _ in candidates])
         query = np.asarray(query_embedding)
         cosines = vectors @ query / (np.linalg.norm(vectors, axis=1) * np.linalg.norm(query) + 1e-9)
 
+        top_passage = max((p.score for p in passages[: self.config.passages]), default=0.0)
         scored = []
         for (span, passage, tokens), cosine in zip(candidates, cosines, strict=True):
             dense = float(np.clip((cosine - floor) / (ceil - floor), 0.0, 1.0))
             overlap = sum(self.idf(t) for t in question_tokens & tokens)
             lexical = overlap / question_weight if question_weight else 0.0
             score = _DENSE_WEIGHT * dense + _LEXICAL_WEIGHT * lexical if same_script else dense
-            scored.append(ScoredSentence(span=span, passage=passage, dense=dense, lexical=lexical, score=score))
-        scored.sort(key=lambda s: s.score, reverse=True)
+            prior = passage.score / top_passage if top_passage > 0 else 0.0
+            scored.append(
+                ScoredSentence(
+                    span=span,
+                    passage=passage,
+                    dense=dense,
+                    lexical=lexical,
+                    score=score,
+                    rank=score + _PASSAGE_PRIOR * prior,
+                )
+            )
+        scored.sort(key=lambda s: s.rank, reverse=True)
         return scored
 
     def answer(
@@ -137,7 +172,10 @@ class ExtractiveAnswerer:
         for candidate in scored[1:]:
             if len(chosen) >= self.config.max_sentences:
                 break
-            if candidate.score >= 0.85 * scored[0].score and candidate.score >= self.config.min_confidence:
+            if (
+                candidate.rank >= _SECOND_SENTENCE_SHARE * scored[0].rank
+                and candidate.score >= self.config.min_confidence
+            ):
                 chosen.append(candidate)
         citations = []
         parts = []

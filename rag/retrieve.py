@@ -161,6 +161,7 @@ def _passage(node: BaseNode, score: float, dense: float | None, lexical: float |
         score=score,
         dense_score=dense,
         lexical_score=lexical,
+        title=str(meta.get("title", "")),
     )
 
 

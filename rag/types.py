@@ -21,11 +21,13 @@ class Passage:
     score: float
     dense_score: float | None = None
     lexical_score: float | None = None
+    title: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """The ``retrieved`` entry of ``sanad ask --json``."""
         return {
             "file": self.file,
+            "title": self.title,
             "start": self.start,
             "end": self.end,
             "text": self.text,

@@ -33,6 +33,8 @@ def test_headline_is_a_short_first_line_only() -> None:
     assert headline("=====\nجمال خاشقجي\nنص") == "جمال خاشقجي"
     assert headline("شهدت عدة مدن سورية مسيرات " * 20) == ""  # a paragraph, not a headline
     assert headline("") == ""
+    assert headline("عبر رئيس اللجنة عن صدمته.") == ""  # a one-line article is all body
+    assert headline("قتل 3 أشخاص في دمشق.\nوأصيب 22 آخرون.") == ""  # a sentence, not a title
 
 
 @pytest.mark.parametrize("mode", ["dense", "lexical"])
