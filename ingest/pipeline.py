@@ -162,6 +162,8 @@ class Ingestor:
 
         for done, (root, path) in enumerate(targets, start=1):
             relative = path.relative_to(root).as_posix()
+            if (str(root), relative) in seen:  # the same file named twice (a folder and a file in it)
+                continue
             seen.add((str(root), relative))
             item = self._prepare(root, relative, path, known.get((str(root), relative)), report)
             if item is not None:
@@ -177,12 +179,14 @@ class Ingestor:
                 progress(done, len(targets), relative)
         self._flush(pending, manifest, report, lexical_add, lexical_remove)
 
-        for (root, relative), record in known.items():
-            if root in scanned_roots and (root, relative) not in seen:
-                self.vector_store.delete(record.key)
-                lexical_remove.extend(record.chunk_ids)
-                manifest.files.pop(record.key, None)
-                report.removed.append(relative)
+        gone = [r for (root, rel), r in known.items() if root in scanned_roots and (root, rel) not in seen]
+        for start in range(0, len(gone), _DELETE_BATCH):
+            keys = [record.key for record in gone[start : start + _DELETE_BATCH]]
+            self.vector_store.client.delete(where={"document_id": {"$in": keys}})
+        for record in gone:
+            lexical_remove.extend(record.chunk_ids)
+            manifest.files.pop(record.key, None)
+            report.removed.append(record.file)
 
         self._checkpoint(manifest, lexical_add, lexical_remove)
         report.chunks_total = manifest.chunk_count
@@ -306,12 +310,15 @@ class Ingestor:
             return
         nodes = [node for item in pending for node in item.nodes]
         self._embed(nodes)
+        # One delete and one add per batch (each Chroma write is a transaction: ~30 ms).
+        # Only files the manifest names can have stored chunks: reconcile() removed the others.
+        updated = list(dict.fromkeys(item.record.key for item in pending if item.record.key in manifest.files))
+        for start in range(0, len(updated), _DELETE_BATCH):
+            self.vector_store.client.delete(where={"document_id": {"$in": updated[start : start + _DELETE_BATCH]}})
+        self.vector_store.add(nodes)
         stemming = self.config.retrieval.stemming
         for item in pending:
             old = manifest.files.get(item.record.key)
-            if old is not None:  # chunks of files the manifest does not name were removed by reconcile()
-                self.vector_store.delete(item.record.key)
-            self.vector_store.add(item.nodes)
             if old is not None:
                 lexical_remove.extend(old.chunk_ids)
             for node in item.nodes:
