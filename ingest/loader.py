@@ -20,6 +20,8 @@ __all__ = ["Article", "ArticleError", "MAX_FILE_BYTES", "read_article", "find_ar
 #: its size, so one stray dump or log cannot stall an ingest or fill memory.
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
+_ARABIC = re.compile("[\u0600-\u06ff]")
+_NOT_ARABIC_OR_ASCII = re.compile("[^\u0000-\u007f\u0600-\u06ff]")
 _ARABIC_OR_ASCII_TEXT = re.compile(r"[\u0600-\u06ff\u0750-\u077f\s\x20-\x7e«»\u2010-\u201f\u2026]")
 
 
@@ -71,14 +73,28 @@ def decode_article(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
     if b"\x00" in data:
         raise ArticleError(f"{name}: binary file (contains NUL bytes), not text")
     try:
-        return _checked(data.decode("utf-8"), name), "utf-8"
+        text: str | None = data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
+        text = None
+    # Short Windows-1256 Arabic can also be valid UTF-8 (``آ،`` is the bytes of ``¡``). A UTF-8
+    # reading without Arabic is dropped when the Windows-1256 one is ASCII and Arabic only.
+    if text is not None and (text.isascii() or _ARABIC.search(text)):
+        return _checked(text, name), "utf-8"
+    arabic = _cp1256_text(data)
+    if text is not None and (arabic is None or _NOT_ARABIC_OR_ASCII.search(arabic)):
+        return _checked(text, name), "utf-8"
+    if arabic is None:
+        raise ArticleError(f"{name}: not UTF-8 and not readable as Windows-1256; save it as UTF-8")
+    return _checked(arabic, name), "cp1256"
+
+
+def _cp1256_text(data: bytes) -> str | None:
+    """``data`` read as Windows-1256 if that gives Arabic/Latin text; else None."""
     text = data.decode("cp1256", errors="replace")
     readable = len(_ARABIC_OR_ASCII_TEXT.findall(text))
     if "\ufffd" in text or readable < 0.95 * len(text):
-        raise ArticleError(f"{name}: not UTF-8 and not readable as Windows-1256; save it as UTF-8")
-    return _checked(text, name), "cp1256"
+        return None
+    return text
 
 
 def _checked(text: str, name: str) -> str:
