@@ -6,6 +6,7 @@ The CLI, the Gradio chat and the evaluation all go through :class:`Assistant`.
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -29,6 +30,17 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 #: Longest question text used for retrieval; the rest is ignored.
 MAX_QUESTION_CHARS = 2000
+#: The answer to a question in a script Sanad does not read (Arabic and Latin only).
+UNSUPPORTED_LANGUAGE = "يجيب سند عن الأسئلة بالعربية أو الإنجليزية. / Sanad answers questions in Arabic or English."
+# Markup pasted with a question is not part of it: script/style elements whole, other tags.
+_MARKUP = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|$)|<[^<>]{0,500}>", re.IGNORECASE | re.DOTALL)
+
+
+def _readable_script(text: str) -> bool:
+    """True unless most letters are in scripts other than Arabic and Latin (Cyrillic, CJK, ...)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    ours = sum(1 for ch in letters if ch <= "\u024f" or "\u0600" <= ch <= "\u06ff" or "\ufb50" <= ch <= "\ufeff")
+    return ours * 2 >= len(letters)
 
 
 class EmptyIndexError(RuntimeError):
@@ -154,7 +166,9 @@ class Assistant:
         """Answer ``question`` from the articles, citing the exact passages used.
 
         Args:
-            question: Arabic or English.
+            question: Arabic or English; HTML tags in it are ignored, and only its first
+                ``MAX_QUESTION_CHARS`` characters are used. A question in another script
+                gets :data:`UNSUPPORTED_LANGUAGE`, an empty one a request for a question.
             history: earlier turns of a chat; accepted for API stability and not yet
                 used (each question is answered on its own).
             top_k: passages to retrieve (default ``retrieval.top_k``).
@@ -164,10 +178,12 @@ class Assistant:
             IndexMismatchError: the index was built with another model or settings.
         """
         started = time.perf_counter()
-        text = question.strip()[:MAX_QUESTION_CHARS]
+        text = _MARKUP.sub(" ", question[: MAX_QUESTION_CHARS * 4]).strip()[:MAX_QUESTION_CHARS]
         if not any(ch.isalnum() for ch in text):
             message = EMPTY_QUESTION_AR if is_arabic(question) or not text else EMPTY_QUESTION_EN
             return Answer(question=question, answer=message, found=False, timings_ms={"total": 0.0})
+        if not _readable_script(text):
+            return Answer(question=question, answer=UNSUPPORTED_LANGUAGE, found=False, timings_ms={"total": 0.0})
         retriever, answerer = self._ready()
         retrieval = retriever.retrieve(text, top_k=top_k)
         retrieved_at = time.perf_counter()
