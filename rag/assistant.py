@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -18,8 +19,8 @@ from rag.answer import EMPTY_QUESTION_AR, EMPTY_QUESTION_EN, ExtractiveAnswerer
 from rag.config import SanadConfig, load_config
 from rag.embeddings import build_embedding, embedding_fingerprint
 from rag.lexical import LexicalIndex
-from rag.retrieve import HybridRetriever
-from rag.store import open_vector_store
+from rag.retrieve import HybridRetriever, Retrieval
+from rag.store import forget_cached_client, open_vector_store
 from rag.textnorm import is_arabic
 from rag.types import Answer
 
@@ -28,6 +29,8 @@ __all__ = ["Assistant", "EmptyIndexError", "IndexDamagedError"]
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
+#: Times a read that failed while another process wrote the store is tried again.
+_READ_RETRIES = 3
 #: Longest question text used for retrieval; the rest is ignored.
 MAX_QUESTION_CHARS = 2000
 #: The answer to a question in a script Sanad does not read (Arabic and Latin only).
@@ -104,7 +107,9 @@ class Assistant:
 
         Args:
             paths: folders and/or files.
-            rebuild: drop the whole index first (after a model or chunking change).
+            rebuild: ingest everything anew (after a model or chunking change). In persistent
+                mode the new index is built beside the old one and swapped in at the end, so a
+                running chat answers from the old one meanwhile.
             progress: called with ``(done, total, file)`` after each file.
 
         Raises:
@@ -118,15 +123,65 @@ class Assistant:
             paths = [self.config.corpus.path]
         with self._lock, index_lock(self.index_dir):
             build = self.build_settings()
-            if rebuild:  # manifest first: an interrupted rebuild leaves an index the next run rebuilds
-                self.manifest_path.unlink(missing_ok=True)
-                LexicalIndex(self._lexical_dir()).clear()  # without reading it: it may be damaged
-            vector_store = open_vector_store(self.config.store, self.index_dir, reset=rebuild)
-            lexical = LexicalIndex.open(self._lexical_dir(), stemming=self.config.retrieval.stemming)
-            ingestor = Ingestor(self.config, build_embedding(self.config.embedding), vector_store, lexical, build)
-            report = ingestor.run([Path(p) for p in paths], progress=progress)
+            self._finish_interrupted_rebuild()
+            if rebuild and self.config.store.mode == "persistent":
+                report = self._rebuild_aside(build, [Path(p) for p in paths], progress)
+            else:
+                if rebuild:  # manifest first: an interrupted rebuild leaves an index the next run rebuilds
+                    self.manifest_path.unlink(missing_ok=True)
+                    LexicalIndex(self._lexical_dir()).clear()  # without reading it: it may be damaged
+                report = self._run(self.config, build, [Path(p) for p in paths], progress, reset=rebuild)
             self._retriever = None  # reopen on the next question
             return report
+
+    def _run(
+        self,
+        config: SanadConfig,
+        build: dict[str, object],
+        paths: list[Path],
+        progress: Callable[[int, int, str], None] | None,
+        *,
+        reset: bool = False,
+    ) -> IngestReport:
+        vector_store = open_vector_store(config.store, config.index.path, reset=reset)
+        lexical = LexicalIndex.open(config.index.path / "lexical", stemming=config.retrieval.stemming)
+        ingestor = Ingestor(config, build_embedding(config.embedding), vector_store, lexical, build)
+        return ingestor.run(paths, progress=progress)
+
+    def _finish_interrupted_rebuild(self) -> None:
+        """Undo what a rebuild killed during its swap left: a staging folder, a folder moved aside."""
+        shutil.rmtree(self.index_dir / ".rebuild", ignore_errors=True)
+        for name in ("chroma", "lexical"):
+            old = self.index_dir / f"{name}.old"
+            if old.exists() and not (self.index_dir / name).exists():
+                old.rename(self.index_dir / name)
+            shutil.rmtree(old, ignore_errors=True)
+
+    def _rebuild_aside(
+        self, build: dict[str, object], paths: list[Path], progress: Callable[[int, int, str], None] | None
+    ) -> IngestReport:
+        """Build a new index in ``<index>/.rebuild`` and swap it in, manifest last.
+
+        Until the manifest is replaced, readers (a running chat) keep the old index; a rebuild
+        killed before the swap leaves the old index untouched.
+        """
+        staging = self.index_dir / ".rebuild"
+        shutil.rmtree(staging, ignore_errors=True)
+        config = self.config.model_copy(deep=True)
+        config.index.path = staging
+        report = self._run(config, build, paths, progress, reset=True)
+        forget_cached_client(staging / "chroma")
+        for name in ("chroma", "lexical"):
+            old = self.index_dir / f"{name}.old"
+            shutil.rmtree(old, ignore_errors=True)
+            if (self.index_dir / name).exists():
+                (self.index_dir / name).rename(old)
+            (staging / name).rename(self.index_dir / name)
+        os.replace(staging / "manifest.json", self.manifest_path)
+        forget_cached_client(self.index_dir / "chroma")
+        for leftover in (staging, self.index_dir / "chroma.old", self.index_dir / "lexical.old"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        return report
 
     # ------------------------------------------------------------------ query
     def sources(self) -> list[FileRecord]:
@@ -162,6 +217,26 @@ class Assistant:
             assert self._answerer is not None
             return self._retriever, self._answerer
 
+    def _retrieve(self, text: str, top_k: int | None) -> tuple[Retrieval, ExtractiveAnswerer]:
+        """Retrieve, reopening the index when another process changed the store mid-read.
+
+        An ingest in another process deletes and re-adds an updated file's chunks; a reader
+        caught in between can get a chunk without its metadata. Reopening and asking again
+        reads the store as it is now; the last failure is raised.
+        """
+        for attempt in range(_READ_RETRIES + 1):
+            retriever, answerer = self._ready()
+            try:
+                return retriever.retrieve(text, top_k=top_k), answerer
+            except Exception:
+                if attempt == _READ_RETRIES:
+                    raise
+                with self._lock:
+                    if self._retriever is retriever:
+                        self._retriever = None
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+
     def ask(self, question: str, history: Sequence[object] | None = None, *, top_k: int | None = None) -> Answer:
         """Answer ``question`` from the articles, citing the exact passages used.
 
@@ -184,8 +259,7 @@ class Assistant:
             return Answer(question=question, answer=message, found=False, timings_ms={"total": 0.0})
         if not _readable_script(text):
             return Answer(question=question, answer=UNSUPPORTED_LANGUAGE, found=False, timings_ms={"total": 0.0})
-        retriever, answerer = self._ready()
-        retrieval = retriever.retrieve(text, top_k=top_k)
+        retrieval, answerer = self._retrieve(text, top_k)
         retrieved_at = time.perf_counter()
         answer_text, found, citations, confidence = answerer.answer(text, retrieval.query_embedding, retrieval.passages)
         done = time.perf_counter()

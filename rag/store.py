@@ -15,7 +15,7 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from rag.config import StoreConfig
 
-__all__ = ["open_vector_store", "StoreUnavailableError"]
+__all__ = ["forget_cached_client", "open_vector_store", "StoreUnavailableError"]
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
@@ -24,7 +24,7 @@ class StoreUnavailableError(RuntimeError):
     """The Chroma store cannot be opened or reached."""
 
 
-def _forget_cached_client(path: Path) -> None:
+def forget_cached_client(path: Path) -> None:
     """Make the next PersistentClient for ``path`` read the files anew.
 
     chromadb keeps one client system per path for the whole process; after the folder
@@ -61,10 +61,10 @@ def open_vector_store(
         else:
             path = index_dir / "chroma"
             if reset:  # remove the files, not just the collection: they may be damaged
-                _forget_cached_client(path)
+                forget_cached_client(path)
                 shutil.rmtree(path, ignore_errors=True)
             if fresh or not path.exists():
-                _forget_cached_client(path)
+                forget_cached_client(path)
             client = chromadb.PersistentClient(path=str(path), settings=settings)
         if reset:
             try:

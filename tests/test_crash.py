@@ -54,10 +54,10 @@ def _article(rng: random.Random, sentences: list[str]) -> str:
     return " ".join(rng.sample(sentences, rng.randint(1, 3)))
 
 
-def _make_corpus(folder: Path, rng: random.Random) -> None:
+def _make_corpus(folder: Path, rng: random.Random, articles: int = ARTICLES) -> None:
     folder.mkdir(parents=True)
     sentences = _sentences()
-    for i in range(ARTICLES):
+    for i in range(articles):
         (folder / f"{i:03d}.txt").write_text(_article(rng, sentences), encoding="utf-8")
 
 
