@@ -15,7 +15,7 @@ import gradio as gr  # noqa: E402
 
 from rag.assistant import Assistant, EmptyIndexError  # noqa: E402
 from rag.types import Answer  # noqa: E402
-from ui.render import render_answer, render_error  # noqa: E402
+from ui.render import render_answer, render_error, render_question  # noqa: E402
 
 __all__ = ["build_app", "launch", "QUEUE_CONCURRENCY", "QUEUE_MAX_SIZE"]
 
@@ -57,10 +57,12 @@ def _respond(assistant: Assistant, message: str, history: list[Any]) -> Iterator
 
 
 def build_app(assistant: Assistant) -> gr.Blocks:
-    """The chat as a Gradio app (not launched), with its queue set up. Its chat endpoint is ``/chat``."""
+    """The chat as a Gradio app (not launched), with its queue set up.
 
-    def respond(message: str, history: list[Any]) -> Iterator[str]:
-        yield from _respond(assistant, message, history)
+    The page is a chatbot and a text box; questions are shown as typed, as text (HTML in a
+    question is never rendered), answers as Markdown built by :mod:`ui.render` (article text
+    escaped). The API endpoint ``/chat`` takes a question and streams the answer's Markdown.
+    """
 
     with gr.Blocks(title="سند · Sanad") as app:
         gr.Markdown(
@@ -68,13 +70,27 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             "اسأل عن المقالات الإخبارية المؤرشفة؛ كل إجابة مقتبسة من نصوص المقالات مع مصادرها المرقّمة.\n"
             "Ask in Arabic or English; every answer quotes its sources.\n\n</div>"
         )
-        gr.ChatInterface(
-            fn=respond,
-            chatbot=gr.Chatbot(rtl=True, height=520, buttons=["copy"], label="سند"),
-            textbox=gr.Textbox(rtl=True, placeholder="اكتب سؤالك هنا… / Ask a question…", submit_btn=True),
-            examples=EXAMPLES,
-            api_name="chat",
+        chatbot = gr.Chatbot(rtl=True, height=520, buttons=["copy"], label="سند")
+        box = gr.Textbox(rtl=True, placeholder="اكتب سؤالك هنا… / Ask a question…", submit_btn=True, show_label=False)
+        gr.Examples(EXAMPLES, inputs=box)
+        asked = gr.State("")
+
+        def take_question(message: str, history: list[Any]) -> tuple[str, list[Any], str]:
+            return "", [*history, {"role": "user", "content": render_question(message)}], message
+
+        def answer(message: str, history: list[Any]) -> Iterator[list[Any]]:
+            for text in _respond(assistant, message, history):
+                yield [*history, {"role": "assistant", "content": text}]
+
+        box.submit(take_question, [box, chatbot], [box, chatbot, asked], queue=False, api_visibility="private").then(
+            answer, [asked, chatbot], chatbot, api_visibility="private"
         )
+
+        def chat(message: str) -> Iterator[str]:
+            """Answer one question: the answer's Markdown, streamed (``/chat``)."""
+            yield from _respond(assistant, message, [])
+
+        gr.api(chat, api_name="chat")
     app.queue(default_concurrency_limit=QUEUE_CONCURRENCY, max_size=QUEUE_MAX_SIZE)
     return app
 

@@ -7,7 +7,7 @@ import html
 from rag.textnorm import is_arabic
 from rag.types import Answer
 
-__all__ = ["render_answer", "render_error", "render_sources"]
+__all__ = ["render_answer", "render_error", "render_question", "render_sources"]
 
 _LRI, _PDI = "\u2066", "\u2069"  # Unicode left-to-right isolate / pop directional isolate
 
@@ -42,3 +42,8 @@ def render_answer(answer: Answer) -> str:
 def render_error(message: str) -> str:
     """An error message shown as text (it may quote a path or a question)."""
     return _escape(message)
+
+
+def render_question(question: str) -> str:
+    """The user's question as the chat shows it: as typed, as text (HTML and Markdown escaped)."""
+    return _escape(question)
