@@ -1,0 +1,207 @@
+"""Load test: concurrent chat clients against the running Gradio app, on 127.0.0.1 only.
+
+Starts `sanad chat` (a subprocess, the real server) over an index of the seed articles, or
+drives one already running (``--url``). ``--clients`` threads, each a ``gradio_client.Client``,
+ask questions from the gold set through ``/chat`` for ``--duration`` seconds, at most
+``--max-requests`` in all. Prints answers/s, latency p50/p95, errors, requests dropped (sent but
+never answered) and the server's resident memory before and after.
+
+    .venv/bin/python benchmarks/load.py [--clients 8] [--duration 60] [--max-requests 5000]
+        [--max-growth-mb 150] [--json out.json] [--url http://127.0.0.1:7860/]
+
+Exit status 1 when a request failed or was dropped, or memory grew more than ``--max-growth-mb``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+def _questions() -> list[str]:
+    lines = (ROOT / "eval" / "gold_seeds.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["question"] for line in lines if line.strip()]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+def _wait_up(url: str, process: subprocess.Popen[bytes] | None, seconds: float = 180) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the chat exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(url + "config", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer within {seconds:.0f} s")
+
+
+def _start_server(workdir: Path) -> tuple[str, subprocess.Popen[bytes]]:
+    """Ingest the seed articles into a fresh index and start `sanad chat` on a free local port."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    config = ROOT / "config.yaml"
+    index = workdir / "index"
+    base = [sys.executable, "-m", "rag.cli", "--config", str(config), "--index", str(index)]
+    subprocess.run([*base, "ingest", "--quiet", str(ROOT / "data" / "articles")], check=True, env=env)
+    port = _free_port()
+    log = open(workdir / "chat.log", "wb")  # noqa: SIM115 - open for the server's lifetime
+    process = subprocess.Popen(
+        [*base, "chat", "--host", "127.0.0.1", "--port", str(port)], stdout=log, stderr=log, env=env
+    )
+    url = f"http://127.0.0.1:{port}/"
+    _wait_up(url, process)
+    return url, process
+
+
+def run_load(url: str, clients: int, duration: float, max_requests: int, timeout: float) -> dict[str, object]:
+    """Drive ``url`` with ``clients`` concurrent clients; return counts and latencies."""
+    from gradio_client import Client
+
+    questions = _questions()
+    latencies: list[float] = []
+    errors: list[str] = []
+    sent = 0
+    lock = threading.Lock()
+    stop_at = time.monotonic() + duration
+
+    def client_loop(offset: int) -> None:
+        nonlocal sent
+        client = Client(url, verbose=False)
+        i = offset
+        while time.monotonic() < stop_at:
+            with lock:
+                if sent >= max_requests:
+                    return
+                sent += 1
+            question = questions[i % len(questions)]
+            i += clients
+            started = time.perf_counter()
+            try:
+                answer = client.submit(question, api_name="/chat").result(timeout=timeout)
+                if not isinstance(answer, str) or not answer.strip():
+                    raise ValueError(f"empty answer to {question!r}")
+                if answer.startswith("⚠️ تعذّر"):
+                    raise ValueError(f"error shown for {question!r}: {answer[:200]}")
+            except Exception as exc:  # every failure counts; the run goes on
+                with lock:
+                    errors.append(f"{type(exc).__name__}: {exc}"[:300])
+                continue
+            with lock:
+                latencies.append(time.perf_counter() - started)
+
+    threads = [threading.Thread(target=client_loop, args=(n,), daemon=True) for n in range(clients)]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=duration + timeout + 30)
+    elapsed = time.monotonic() - began
+    answered = len(latencies)
+    ordered = sorted(latencies)
+    return {
+        "clients": clients,
+        "seconds": round(elapsed, 1),
+        "sent": sent,
+        "answered": answered,
+        "errors": len(errors),
+        "dropped": sent - answered - len(errors),
+        "answers_per_s": round(answered / elapsed, 2) if elapsed else 0.0,
+        "p50_ms": round(statistics.median(ordered) * 1000, 1) if ordered else None,
+        "p95_ms": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] * 1000, 1) if ordered else None,
+        "max_ms": round(ordered[-1] * 1000, 1) if ordered else None,
+        "error_samples": errors[:5],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", help="a running chat on 127.0.0.1 (default: start one over the seed articles)")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
+    parser.add_argument("--max-requests", type=int, default=5000, help="bound on requests sent")
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds one request may take")
+    parser.add_argument("--max-growth-mb", type=float, default=150.0, help="allowed growth of the server's RSS")
+    parser.add_argument("--pid", type=int, help="server process id for memory figures (with --url)")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args(argv)
+
+    if args.url and urlparse(args.url).hostname not in {"127.0.0.1", "localhost"}:
+        parser.error(f"{args.url}: the load test only runs against 127.0.0.1")  # checked before any request
+    process = None
+    with tempfile.TemporaryDirectory(prefix="sanad-load-") as scratch:
+        if args.url:
+            url, pid = args.url.rstrip("/") + "/", args.pid
+            _wait_up(url, None, 10)
+        else:
+            url, process = _start_server(Path(scratch))
+            pid = process.pid
+        try:
+            warm = run_load(url, 1, 0.1, 1, args.timeout)  # one question: models and caches loaded
+            if warm["errors"]:
+                raise RuntimeError(f"warm-up question failed: {warm['error_samples']}")
+            before = _rss_mb(pid) if pid else None
+            figures = run_load(url, args.clients, args.duration, args.max_requests, args.timeout)
+            after = _rss_mb(pid) if pid else None
+        finally:
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=30)
+
+    from ui.app import QUEUE_CONCURRENCY, QUEUE_MAX_SIZE
+
+    figures.update(
+        rss_before_mb=None if before is None else round(before, 1),
+        rss_after_mb=None if after is None else round(after, 1),
+        rss_growth_mb=None if before is None or after is None else round(after - before, 1),
+        max_growth_mb=args.max_growth_mb,
+        queue={"default_concurrency_limit": QUEUE_CONCURRENCY, "max_size": QUEUE_MAX_SIZE},
+        cpus=os.cpu_count(),
+    )
+    print(
+        f"{figures['clients']} clients, {figures['seconds']} s: {figures['answered']} answered "
+        f"({figures['answers_per_s']}/s), {figures['errors']} errors, {figures['dropped']} dropped; "
+        f"latency p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, max {figures['max_ms']} ms; "
+        f"server RSS {figures['rss_before_mb']} -> {figures['rss_after_mb']} MB "
+        f"(growth {figures['rss_growth_mb']} MB, bound {args.max_growth_mb} MB); "
+        f"queue: concurrency {QUEUE_CONCURRENCY}, max_size {QUEUE_MAX_SIZE}"
+    )
+    for sample in figures["error_samples"]:  # type: ignore[union-attr]
+        print(f"  error: {sample}")
+    if args.json:
+        args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
+    grown = figures["rss_growth_mb"] is not None and figures["rss_growth_mb"] > args.max_growth_mb  # type: ignore[operator]
+    return 1 if figures["errors"] or figures["dropped"] or grown else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
