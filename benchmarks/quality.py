@@ -35,6 +35,7 @@ from ingest.loader import ArticleError, find_articles, read_article  # noqa: E40
 from rag.assistant import Assistant  # noqa: E402
 from rag.config import SanadConfig, load_config  # noqa: E402
 from rag.evaluate import GoldItem, apply_threshold, ask_all, read_gold, summarize, threshold_sweep  # noqa: E402
+from rag.textnorm import is_arabic  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -181,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
 
     results: list[tuple[str, dict[str, float]]] = []
     sweep_rows: list[dict[str, float]] = []
+    by_language: list[tuple[str, dict[str, float]]] = []
     assistants: dict[str, Assistant] = {}
     with tempfile.TemporaryDirectory(prefix="sanad-quality-") as tmp:
         for n, variant in enumerate(variants(args.chunk_sizes, args.ablations)):
@@ -207,16 +209,25 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{variant.label}] " + table([(variant.label, metrics)]).splitlines()[-1], file=sys.stderr)
             if n == 0 and args.sweep:
                 sweep_rows = threshold_sweep(scores, args.sweep)
+            if n == 0:
+                cut = apply_threshold(scores, chosen_threshold)
+                for language, arabic in (("Arabic questions", True), ("English questions", False)):
+                    subset = [s for s, item in zip(cut, items, strict=True) if is_arabic(item.question) == arabic]
+                    if subset and len(subset) < len(cut):
+                        by_language.append((language, summarize(subset)))
 
     print(f"\n{len(items)} questions ({answerable} answerable), corpus {args.corpus}\n")
     print(table(results))
+    if by_language:
+        print("\nDefault configuration by question language:\n")
+        median = results[0][1]["median_chunk_chars"]
+        print(table([(label, {**m, "median_chunk_chars": median}) for label, m in by_language]))
     if sweep_rows:
         print(f"\nmin_confidence sweep (default configuration; configured: {chosen_threshold}):\n")
         print(sweep_table(sweep_rows))
     if args.json:
-        args.json.write_text(
-            json.dumps({"rows": dict(results), "sweep": sweep_rows}, ensure_ascii=False, indent=1), encoding="utf-8"
-        )
+        figures = {"rows": dict(results), "by_language": dict(by_language), "sweep": sweep_rows}
+        args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 
 

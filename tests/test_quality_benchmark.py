@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,14 +25,15 @@ CANDIDATES = [
 ]
 ARCD = next((Path(p) for p in CANDIDATES if p and (Path(p) / "gold.jsonl").is_file()), None)
 
-#: Measured on this slice (seed 0): see docs/quality.md; floors leave room for run-to-run noise only.
+#: Measured on these slices (seed 0, 2026-11-25): MRR@10 0.777, hit@5 0.93, contains gold 0.81,
+#: citation ok 0.81, F1 0.193; no-answer 0.991 (113 of 114). Floors sit 2-5 questions below.
 FLOORS = {
     "mrr@10": 0.75,
-    "hit@5": 0.88,
-    "answer_contains_gold": 0.65,
-    "citation_correct": 0.65,
-    "f1": 0.05,
-    "no_answer_accuracy": 0.9,
+    "hit@5": 0.90,
+    "answer_contains_gold": 0.76,
+    "citation_correct": 0.76,
+    "f1": 0.15,
+    "no_answer_accuracy": 0.95,
 }
 
 pytestmark = [
@@ -44,6 +46,7 @@ def _benchmark(args: list[str], tmp_path: Path) -> dict:
     spec = importlib.util.spec_from_file_location("quality_benchmark", ROOT / "benchmarks" / "quality.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look themselves up there
     spec.loader.exec_module(module)
     out = tmp_path / "figures.json"
     assert module.main([*args, "--json", str(out)]) == 0
