@@ -120,7 +120,11 @@ class AnswerConfig(_Section):
     passages: int = Field(3, ge=1, le=20, description="Top passages whose sentences may be quoted.")
     max_sentences: int = Field(2, ge=1, le=10, description="Most sentences quoted in an answer.")
     min_confidence: float = Field(
-        0.35, ge=0, le=1, description="Below this evidence score the answer is 'not in the articles'."
+        0.35,
+        ge=0,
+        le=1,
+        description="Below this evidence score the answer is 'not in the articles' "
+        "(calibrated in docs/quality.md; 0.4 refuses more).",
     )
 
 
