@@ -20,6 +20,7 @@ from rag.config import SanadConfig, load_config
 from rag.embeddings import build_embedding, embedding_fingerprint
 from rag.lexical import LexicalIndex
 from rag.retrieve import HybridRetriever, Retrieval
+from rag.sources import SourceText, read_source
 from rag.store import forget_cached_client, open_vector_store
 from rag.textnorm import is_arabic
 from rag.types import Answer
@@ -188,6 +189,14 @@ class Assistant:
         """The ingested files, sorted by name."""
         return sorted(Manifest.load(self.manifest_path).files.values(), key=lambda r: (r.file, r.root))
 
+    def read_source(self, file: str, root: str | None = None) -> SourceText:
+        """The text of an ingested article (what citations index into); see :func:`rag.sources.read_source`.
+
+        Raises:
+            SourceRefused: not an ingested file inside its folder (``../``, absolute, link out).
+        """
+        return read_source(self.sources(), file, root)
+
     def _ready(self) -> tuple[HybridRetriever, ExtractiveAnswerer]:
         stamp = self.manifest_path.stat().st_mtime if self.manifest_path.exists() else None
         with self._lock:
@@ -279,9 +288,11 @@ class Assistant:
             confidence=confidence,
         )
 
-    def stream(self, question: str, history: Sequence[object] | None = None) -> Iterator[str | Answer]:
+    def stream(
+        self, question: str, history: Sequence[object] | None = None, *, top_k: int | None = None
+    ) -> Iterator[str | Answer]:
         """Yield the answer text in pieces, then the final :class:`Answer` (with citations)."""
-        answer = self.ask(question, history)
+        answer = self.ask(question, history, top_k=top_k)
         for line in answer.answer.splitlines(keepends=True):
             words = line.split(" ")
             for i in range(0, len(words), 4):

@@ -131,6 +131,12 @@ class AnswerConfig(_Section):
 class UIConfig(_Section):
     host: str = Field("127.0.0.1", description="Address the chat binds to.")
     port: int = Field(7860, ge=1, le=65535, description="Port of the chat.")
+    auth: str | None = Field(
+        None,
+        description="Optional login. 'env:VAR': users in $VAR as 'user:password' pairs separated by commas or "
+        "new lines; 'file:PATH': one 'user:password' a line. Never put passwords in this file.",
+        pattern=r"^(env|file):.+",
+    )
 
 
 class SanadConfig(_Section):

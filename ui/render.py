@@ -3,11 +3,30 @@
 from __future__ import annotations
 
 import html
+import re
+from pathlib import Path
 
+from ingest.manifest import FileRecord
+from ingest.pipeline import IngestReport
+from rag.sources import SourceText
 from rag.textnorm import is_arabic
-from rag.types import Answer
+from rag.types import Answer, Citation
 
-__all__ = ["render_answer", "render_error", "render_question", "render_sources"]
+__all__ = [
+    "format_size",
+    "plain_answer",
+    "render_answer",
+    "render_article",
+    "render_chat_answer",
+    "render_citation_panel",
+    "render_error",
+    "render_ingest_report",
+    "render_panel_hint",
+    "render_question",
+    "render_refusal",
+    "render_sources",
+    "sources_rows",
+]
 
 _LRI, _PDI = "\u2066", "\u2069"  # Unicode left-to-right isolate / pop directional isolate
 
@@ -47,3 +66,146 @@ def render_error(message: str) -> str:
 def render_question(question: str) -> str:
     """The user's question as the chat shows it: as typed, as text (HTML and Markdown escaped)."""
     return _escape(question)
+
+
+# ---------------------------------------------------------------- chat page (HTML/Markdown for Gradio)
+_MARKER = re.compile(r"\\\[(\d+)\\\]")
+
+
+def _html(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _linked_markers(escaped: str, turn: int, numbers: set[int]) -> str:
+    """Turn the ``[n]`` markers of cited sources into links the page opens in the source panel."""
+
+    def link(match: re.Match[str]) -> str:
+        n = int(match[1])
+        if n not in numbers:
+            return f"[{n}]"
+        return f'<a class="sanad-cite" href="#sanad-cite-{turn}-{n}" title="{_SHOW}">[{n}]</a>'
+
+    return _MARKER.sub(link, escaped)
+
+
+_SHOW = "اعرض المقطع · show the passage"
+
+
+def render_chat_answer(answer: Answer, turn: int) -> str:
+    """An answer as the chat shows it: clickable ``[n]`` markers, then the numbered sources.
+
+    ``turn`` numbers the answer in the conversation (the links name it). A "not in the articles"
+    answer is framed differently (``sanad-notfound``) and has no sources.
+    """
+    if not answer.found:
+        return f'<div dir="auto" class="sanad-notfound">\n\n⚠️ *{_escape(answer.answer)}*\n\n</div>'
+    numbers = {c.n for c in answer.citations}
+    body = _linked_markers(_escape(answer.answer), turn, numbers)
+    heading = "المصادر" if is_arabic(answer.question) else "Sources"
+    lines = [f'<div dir="auto" class="sanad-answer">\n\n{body}\n\n</div>', "", f"**{heading}**", ""]
+    for c in answer.citations:
+        marker = _linked_markers(f"\\[{c.n}\\]", turn, numbers)
+        lines.append(f"- {marker} `{c.file}`: «{_escape(c.text)}»")
+    return "\n".join(lines)
+
+
+def plain_answer(answer: Answer) -> str:
+    """The answer with its sources as plain text (what "copy answer with sources" copies)."""
+    if not answer.citations:
+        return answer.answer
+    heading = "المصادر" if is_arabic(answer.question) else "Sources"
+    sources = [f"[{c.n}] {c.file} ({c.start}–{c.end}): «{c.text}»" for c in answer.citations]
+    return "\n".join([answer.answer, "", f"{heading}:", *sources])
+
+
+def _highlighted(text: str, start: int, end: int) -> str:
+    """``text`` escaped, with ``text[start:end]`` in a ``<mark>``."""
+    start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+    return f"{_html(text[:start])}<mark>{_html(text[start:end])}</mark>{_html(text[end:])}"
+
+
+def render_citation_panel(citation: Citation, source: SourceText, lang: str = "ar") -> str:
+    """The side panel for source ``[n]``: file name, the passage with the cited span highlighted,
+    and the whole article (folded) with the same span highlighted."""
+    ar = lang == "ar"
+    text = source.text
+    warning = ""
+    if source.changed or text[citation.start : citation.end] != citation.text:
+        warning = (
+            '<p class="sanad-warning">⚠️ '
+            + ("تغيّر الملف بعد إدخاله؛ أعد الإدخال." if ar else "The file changed since it was ingested; re-ingest.")
+            + "</p>"
+        )
+        passage = f"<mark>{_html(citation.text)}</mark>"
+    else:
+        lo, hi = min(citation.passage_start, citation.start), max(citation.passage_end, citation.end)
+        passage = _highlighted(text[lo:hi], citation.start - lo, citation.end - lo)
+    title = f"المصدر [{citation.n}]" if ar else f"Source [{citation.n}]"
+    whole = "اقرأ المقال كاملاً" if ar else "Read the whole article"
+    return (
+        f'<div class="sanad-panel" dir="{"rtl" if ar else "ltr"}">'
+        f"<h3>{title}</h3>"
+        f'<p class="sanad-file"><bdi dir="ltr">{_html(citation.file)}</bdi> '
+        f'<span class="sanad-offsets" dir="ltr">({citation.start}–{citation.end})</span></p>'
+        f"{warning}"
+        f'<blockquote class="sanad-passage" dir="auto">{passage}</blockquote>'
+        f'<details class="sanad-whole"><summary>{whole}</summary>'
+        f'<div class="sanad-article" dir="auto">{_highlighted(text, citation.start, citation.end)}</div></details>'
+        "</div>"
+    )
+
+
+def render_article(source: SourceText, lang: str = "ar") -> str:
+    """A whole article for the reader (escaped: HTML in an article is shown as text)."""
+    ar = lang == "ar"
+    return (
+        f'<div class="sanad-panel" dir="{"rtl" if ar else "ltr"}">'
+        f'<h3><bdi dir="ltr">{_html(source.file)}</bdi></h3>'
+        f'<div class="sanad-article" dir="auto">{_html(source.text)}</div></div>'
+    )
+
+
+def render_refusal(message: str, lang: str = "ar") -> str:
+    """A refused or failed source request, shown as text."""
+    label = "رُفض الطلب" if lang == "ar" else "Refused"
+    return f'<div class="sanad-panel sanad-refused" dir="auto"><h3>{label}</h3><p dir="ltr">{_html(message)}</p></div>'
+
+
+def render_panel_hint(lang: str = "ar") -> str:
+    """The empty source panel."""
+    if lang == "ar":
+        text = "انقر على رقم مصدر مثل <b>[1]</b> في الإجابة لعرض المقطع المقتبس ونص المقال هنا."
+        return f'<div class="sanad-panel sanad-hint" dir="rtl"><h3>المصدر</h3><p>{text}</p></div>'
+    text = "Click a source number such as <b>[1]</b> in an answer to see the quoted passage and the article here."
+    return f'<div class="sanad-panel sanad-hint" dir="ltr"><h3>Source</h3><p>{text}</p></div>'
+
+
+def format_size(size: int) -> str:
+    """A file size for people: bytes, KB or MB."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def sources_rows(records: list[FileRecord]) -> list[list[object]]:
+    """One table row per ingested article: name, size, chunks, when ingested (UTC, to the minute)."""
+    return [[r.file, format_size(r.size), r.chunks, r.ingested_at.replace("T", " ")[:16]] for r in records]
+
+
+def render_ingest_report(report: IngestReport, refused: list[tuple[str, str]], lang: str = "ar") -> str:
+    """What an upload did: files added/updated/unchanged, and each refused or failed file with its reason."""
+    ar = lang == "ar"
+    lines = [
+        (
+            f"✅ أُضيف {len(report.added)}، حُدّث {len(report.updated)}، بلا تغيير {len(report.unchanged)}"
+            if ar
+            else f"✅ {len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged"
+        )
+    ]
+    for name in [*report.added, *report.updated]:
+        lines.append(f"- ✅ `{name}`")
+    for name, reason in [*refused, *report.failed]:
+        lines.append(f"- ❌ `{Path(name).name}`: {_escape(reason)}")
+    return "\n".join(lines)

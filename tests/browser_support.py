@@ -1,0 +1,47 @@
+"""Shared set-up for the browser tests: Playwright's Python package driving Debian's Chromium.
+
+``playwright install`` is never run (it downloads a browser); the system ``/usr/bin/chromium``
+is started headless with a fresh profile folder, as root.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="install the `test` extra (playwright)")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+if not Path(CHROMIUM).exists():
+    pytest.skip("Chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
+
+#: What Chromium needs on this machine (no sandbox as root, no GPU, nothing fetched in the background).
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+expect = sync_api.expect
+
+
+@contextmanager
+def browser_page(profile: Path, url: str, **context_options: Any) -> Iterator[Any]:
+    """A page of a headless Chromium with a fresh user-data-dir ``profile``, opened at ``url``."""
+    with sync_api.sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, args=ARGS, headless=True, **context_options
+        )
+        try:
+            page = context.new_page()
+            page.goto(url)
+            yield page
+        finally:
+            context.close()
