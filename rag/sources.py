@@ -7,6 +7,7 @@ is refused with :class:`SourceRefused`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -15,6 +16,8 @@ from ingest.loader import ArticleError, read_article
 from ingest.manifest import FileRecord
 
 __all__ = ["SourceRefused", "SourceText", "read_source"]
+
+_DRIVE = re.compile(r"^[A-Za-z]:")  # a Windows absolute path
 
 
 class SourceRefused(ValueError):
@@ -39,7 +42,7 @@ def read_source(records: Iterable[FileRecord], file: str, root: str | None = Non
             resolves (through a link) outside its folder, or can no longer be read.
     """
     parts = PurePosixPath(file.replace("\\", "/")).parts
-    if not file or file.startswith(("/", "\\")) or Path(file).is_absolute() or ".." in parts or ":" in file:
+    if not file or file.startswith(("/", "\\")) or Path(file).is_absolute() or ".." in parts or _DRIVE.match(file):
         raise SourceRefused(f"{file}: refused: not a file name inside the corpus")
     matches = [r for r in records if r.file == file and (root is None or r.root == root)]
     if not matches:

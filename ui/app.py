@@ -389,9 +389,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     return app
 
 
-def launch(assistant: Assistant, host: str | None = None, port: int | None = None, **kwargs: Any) -> None:
+def launch(assistant: Assistant, host: str | None = None, port: int | None = None, **kwargs: Any) -> gr.Blocks:
     """Serve the chat (default ``ui.host``/``ui.port``: 127.0.0.1:7860), with the login of ``ui.auth``
-    if set. Never shared publicly."""
+    if set; return the app (with ``prevent_thread_lock=True``, once it serves). Never shared publicly."""
     users = load_users(assistant.config.ui.auth)  # a missing variable or file stops here, named
     app = build_app(assistant)
     app.launch(
@@ -402,3 +402,4 @@ def launch(assistant: Assistant, host: str | None = None, port: int | None = Non
         css=_CSS,
         **kwargs,
     )
+    return app

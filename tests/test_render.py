@@ -1,0 +1,52 @@
+"""What the chat page shows for an answer and a source (pure functions, real Arabic strings)."""
+
+from __future__ import annotations
+
+from rag.sources import SourceText
+from rag.types import Answer, Citation
+from ui.render import plain_answer, render_chat_answer, render_citation_panel, render_refusal
+
+ARTICLE = "عنوان الخبر\nأعلن <b>الوزير</b> افتتاح المعرض في دمشق. وشارك فيه مئتا ناشر."
+START = ARTICLE.index("أعلن")
+END = ARTICLE.index("دمشق.") + len("دمشق.")
+CITATION = Citation(1, "news/خبر.txt", "/corpus", START, END, ARTICLE[START:END], START, len(ARTICLE))
+FOUND = Answer("من افتتح المعرض؟", f"{ARTICLE[START:END]} [1] [7]", True, [CITATION])
+
+
+def test_cited_markers_become_links_to_their_source_and_others_stay_text() -> None:
+    shown = render_chat_answer(FOUND, turn=3)
+    assert shown.count('href="#sanad-cite-3-1"') == 2  # in the answer and in the sources list
+    assert "sanad-cite-3-7" not in shown and "[7]" in shown
+    assert "<b>" not in shown and "&lt;b&gt;" in shown  # article HTML is text
+    assert "**المصادر**" in shown and "`news/خبر.txt`" in shown and 'dir="auto"' in shown
+
+
+def test_not_found_has_its_own_frame_and_no_sources() -> None:
+    shown = render_chat_answer(Answer("ما عاصمة أستراليا؟", "لا تحتوي المقالات على إجابة.", False), turn=0)
+    assert 'class="sanad-notfound"' in shown and shown.count("⚠️") == 1
+    assert "sanad-cite" not in shown and "المصادر" not in shown
+
+
+def test_panel_highlights_the_cited_span_in_the_passage_and_the_article() -> None:
+    panel = render_citation_panel(CITATION, SourceText("news/خبر.txt", "/corpus", ARTICLE, changed=False))
+    cited = "أعلن &lt;b&gt;الوزير&lt;/b&gt; افتتاح المعرض في دمشق."
+    assert panel.count(f"<mark>{cited}</mark>") == 2
+    assert "وشارك فيه مئتا ناشر." in panel and "عنوان الخبر" in panel  # passage context and whole article
+    assert "<b>" not in panel and "المصدر [1]" in panel and "news/خبر.txt" in panel and "sanad-warning" not in panel
+
+
+def test_panel_warns_when_the_file_changed_since_ingest() -> None:
+    panel = render_citation_panel(CITATION, SourceText("news/خبر.txt", "/corpus", "نص آخر", changed=True), "en")
+    assert "sanad-warning" in panel and "re-ingest" in panel
+    assert "<mark>أعلن &lt;b&gt;الوزير&lt;/b&gt; افتتاح المعرض في دمشق.</mark>" in panel
+
+
+def test_plain_copy_holds_the_answer_and_numbered_sources() -> None:
+    text = plain_answer(FOUND)
+    assert text.startswith(FOUND.answer)
+    assert f"المصادر:\n[1] news/خبر.txt ({START}–{END}): «{ARTICLE[START:END]}»" in text
+
+
+def test_refusal_is_shown_as_text() -> None:
+    shown = render_refusal("<script>x</script>: refused", "en")
+    assert "<script>" not in shown and "Refused" in shown
