@@ -195,6 +195,7 @@ def test_sources_view_lists_and_reads_the_articles(page) -> None:
         expect(table).to_contain_text(seed.name, timeout=WAIT)
     page.locator("#sanad-pick input").click()
     page.get_by_role("option", name="002_ee81a42cfdca4982.txt").click()
+    expect(page.get_by_role("option")).to_have_count(0, timeout=WAIT)  # the list has closed
     reader = page.locator("#sanad-reader .sanad-article")
     text = (SEEDS / "002_ee81a42cfdca4982.txt").read_text(encoding="utf-8")
     expect(reader).to_contain_text(text.splitlines()[0].strip(), timeout=WAIT)
