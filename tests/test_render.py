@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rag.sources import SourceText
 from rag.types import Answer, Citation
-from ui.render import plain_answer, render_chat_answer, render_citation_panel, render_refusal
+from ui.render import plain_answer, render_chat_answer, render_citation_panel, render_partial, render_refusal
 
 ARTICLE = "عنوان الخبر\nأعلن <b>الوزير</b> افتتاح المعرض في دمشق. وشارك فيه مئتا ناشر."
 START = ARTICLE.index("أعلن")
@@ -50,3 +50,8 @@ def test_plain_copy_holds_the_answer_and_numbered_sources() -> None:
 def test_refusal_is_shown_as_text() -> None:
     shown = render_refusal("<script>x</script>: refused", "en")
     assert "<script>" not in shown and "Refused" in shown
+
+
+def test_a_streaming_answer_is_shown_as_text() -> None:
+    shown = render_partial("أعلن <b>الوزير</b> افتتاح")
+    assert "<b>" not in shown and "&lt;b&gt;الوزير&lt;/b&gt;" in shown and 'dir="auto"' in shown

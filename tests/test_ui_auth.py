@@ -71,3 +71,14 @@ def test_the_chat_asks_for_a_login(seed_assistant: Assistant, monkeypatch: pytes
             assert user.get("/config").status_code == 200
     finally:
         app.close()
+
+
+def test_sanad_chat_stops_with_the_missing_variable_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rag.cli import main
+
+    monkeypatch.delenv("SANAD_TEST_MISSING", raising=False)
+    config = write_config(tmp_path, index={"path": str(tmp_path / "index")}, ui={"auth": "env:SANAD_TEST_MISSING"})
+    assert main(["--config", str(config), "chat", "--port", str(free_port())]) == 2
+    assert "ui.auth: environment variable SANAD_TEST_MISSING is not set" in capsys.readouterr().err

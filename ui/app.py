@@ -22,7 +22,6 @@ import gradio as gr  # noqa: E402
 from ingest.pipeline import IngestReport  # noqa: E402
 from rag.assistant import Assistant, EmptyIndexError  # noqa: E402
 from rag.config import AnswerConfig  # noqa: E402
-from rag.sources import SourceRefused  # noqa: E402
 from rag.types import Answer, Citation  # noqa: E402
 from ui.auth import load_users  # noqa: E402
 from ui.render import (  # noqa: E402
@@ -34,6 +33,7 @@ from ui.render import (  # noqa: E402
     render_error,
     render_ingest_report,
     render_panel_hint,
+    render_partial,
     render_question,
     render_refusal,
     sources_rows,
@@ -162,20 +162,18 @@ def _open(assistant: Assistant, request: str, answers: list[list[dict[str, Any]]
     """The source panel for a request from the page: ``cite:TURN:N`` or ``file:NAME``."""
     request = (request or "").rsplit("|", 1)[0]
     kind, _, rest = request.partition(":")
+    turn, _, n = rest.partition(":")
     try:
-        if kind == "cite":
-            turn, _, n = rest.partition(":")
-            cited = [c for c in answers[int(turn)] if c["n"] == int(n)] if 0 <= int(turn) < len(answers) else []
+        if kind == "cite" and turn.isdigit() and n.isdigit():
+            cited = [c for c in answers[int(turn)] if c["n"] == int(n)] if int(turn) < len(answers) else []
             if not cited:
                 return render_refusal(f"{request}: no such source in this chat", lang)
             citation = Citation(**cited[0])
             return render_citation_panel(citation, assistant.read_source(citation.file, citation.root), lang)
         if kind == "file":
             return render_article(assistant.read_source(rest), lang)
-    except SourceRefused as exc:
+    except (ValueError, RuntimeError) as exc:  # refused (SourceRefused), or a damaged manifest
         return render_refusal(str(exc), lang)
-    except ValueError:
-        pass
     return render_refusal(f"{request}: not a source request", lang)
 
 
@@ -301,7 +299,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     turns = [*turns, [asdict(c) for c in value.citations]]
                     content, copied = render_chat_answer(value, len(turns) - 1), plain_answer(value)
                 else:
-                    content, copied = value, gr.skip()
+                    content, copied = (render_partial(value) if kind == "text" else value), gr.skip()
                 yield [*history, {"role": "assistant", "content": content}], turns, copied
 
         ask_inputs, ask_outputs = [asked, chatbot, answers, top_k], [chatbot, answers, plain]
@@ -333,7 +331,11 @@ def build_app(assistant: Assistant) -> gr.Blocks:
 
         # ------------------------------------------------------------ sources
         def list_sources() -> tuple[list[list[object]], Any]:
-            records = assistant.sources()
+            try:
+                records = assistant.sources()
+            except (ValueError, RuntimeError) as exc:  # a damaged manifest: say so, as text
+                gr.Warning(str(exc))
+                records = []
             return sources_rows(records), gr.update(choices=[r.file for r in records])
 
         def read(name: str | None, code: str) -> str:

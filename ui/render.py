@@ -22,6 +22,7 @@ __all__ = [
     "render_error",
     "render_ingest_report",
     "render_panel_hint",
+    "render_partial",
     "render_question",
     "render_refusal",
     "render_sources",
@@ -61,6 +62,11 @@ def render_answer(answer: Answer) -> str:
 def render_error(message: str) -> str:
     """An error message shown as text (it may quote a path or a question)."""
     return _escape(message)
+
+
+def render_partial(text: str) -> str:
+    """An answer still streaming in, shown as text (it quotes articles)."""
+    return f'<div dir="auto" class="sanad-answer">\n\n{_escape(text)}\n\n</div>'
 
 
 def render_question(question: str) -> str:
