@@ -104,11 +104,6 @@ def test_injection_looking_and_mixed_questions_change_nothing(seed_assistant: As
     assert seed_assistant.ask(LEADER).found
 
 
-@pytest.mark.xfail(
-    reason="rag/answer.py: Latin-script gibberish is scored on the encoder alone, whose cosines are "
-    "high for any text; the not-found threshold for cross-script questions lets it through",
-    strict=False,
-)
 @pytest.mark.parametrize("question", ["'; DROP TABLE embeddings; --", "x" * 5000, "asdf qwer zxcv"])
 def test_gibberish_is_not_found(seed_assistant: Assistant, question: str) -> None:
     assert seed_assistant.ask(question).found is False
