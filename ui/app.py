@@ -177,25 +177,38 @@ def _open(assistant: Assistant, request: str, answers: list[list[dict[str, Any]]
     return render_refusal(f"{request}: not a source request", lang)
 
 
-def _save_uploads(files: list[str], corpus: Path, extensions: list[str]) -> tuple[dict[Path, Path | None], list]:
+def _save_uploads(
+    files: list[str], corpus: Path, extensions: list[str], backups: Path
+) -> tuple[dict[Path, Path | None], list[tuple[str, str]]]:
     """Copy uploaded files into the corpus folder (by base name). Returns the saved files, each with a
-    backup of the file it replaced (or None), and the refused ones with their reasons."""
+    backup (in ``backups``) of the file it replaced or None, and the refused ones with their reasons."""
     saved: dict[Path, Path | None] = {}
     refused: list[tuple[str, str]] = []
-    backups = Path(tempfile.mkdtemp(prefix="sanad-upload-"))
     for upload in files:
         name = Path(upload).name
+        target = corpus / name
         if Path(name).suffix.lower() not in extensions:
             refused.append((name, f"not an article file (expected {', '.join(extensions)})"))
-            continue
-        target = corpus / name
-        backup = None
-        if target.exists():
-            backup = backups / name
-            shutil.copy2(target, backup)
-        shutil.copyfile(upload, target)
-        saved[target] = backup
+        elif target.is_symlink() or (target.exists() and not target.is_file()):
+            refused.append((name, "the articles folder holds a link or folder of that name; not replaced"))
+        else:
+            backup = None
+            if target.exists():
+                backup = backups / name
+                shutil.copy2(target, backup)
+            shutil.copyfile(upload, target)
+            saved[target] = backup
     return saved, refused
+
+
+def _restore(saved: dict[Path, Path | None], names: set[str] | None = None) -> None:
+    """Put back what uploads replaced (only files named in ``names``, or all): the folder as it was."""
+    for target, backup in saved.items():
+        if names is None or target.name in names:
+            if backup is None:
+                target.unlink(missing_ok=True)
+            else:
+                shutil.copy2(backup, target)
 
 
 def _add_articles(assistant: Assistant, files: list[str] | None, lang: str, progress: gr.Progress) -> str:
@@ -206,21 +219,18 @@ def _add_articles(assistant: Assistant, files: list[str] | None, lang: str, prog
     if not files:
         return labels["no_files"]
     corpus.mkdir(parents=True, exist_ok=True)
-    saved, refused = _save_uploads(files, corpus, [e.lower() for e in assistant.config.corpus.extensions])
-    if not saved:
-        return render_ingest_report(IngestReport(), refused, lang)
-    progress((0, 1), desc="…")
-    try:
-        report = assistant.ingest([corpus], progress=lambda done, total, file: progress((done, total), desc=file))
-    except (ValueError, RuntimeError, OSError) as exc:  # index busy, mismatched, unreachable
-        return f"⚠️ {render_error(str(exc))}"
-    failed = {Path(name).name for name, _ in report.failed}
-    for target, backup in saved.items():  # a bad upload leaves the folder as it was
-        if target.name in failed:
-            if backup is None:
-                target.unlink(missing_ok=True)
-            else:
-                shutil.copy2(backup, target)
+    extensions = [e.lower() for e in assistant.config.corpus.extensions]
+    with tempfile.TemporaryDirectory(prefix="sanad-upload-") as backups:
+        saved, refused = _save_uploads(files, corpus, extensions, Path(backups))
+        if not saved:
+            return render_ingest_report(IngestReport(), refused, lang)
+        progress((0, 1), desc="…")
+        try:
+            report = assistant.ingest([corpus], progress=lambda done, total, file: progress((done, total), desc=file))
+        except (ValueError, RuntimeError, OSError) as exc:  # index busy, mismatched, unreachable
+            _restore(saved)
+            return f"⚠️ {render_error(str(exc))}"
+        _restore(saved, {Path(name).name for name, _ in report.failed})  # a bad upload leaves no trace
     return render_ingest_report(report, refused, lang)
 
 

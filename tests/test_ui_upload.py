@@ -1,0 +1,70 @@
+"""Adding articles from the chat's Sources tab (real ingest into a real index; the progress bar is
+Gradio's and needs a browser, so a no-op callback stands in for it here; the browser test drives it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag import Assistant
+from ui.app import _add_articles
+
+NEW = "حملة زراعة الزيتون\nأطلقت وزارة الزراعة حملة لزراعة مليون شجرة زيتون في ريف حمص."
+
+
+def _progress(*args: object, **kwargs: object) -> None:
+    """Stands in for gr.Progress outside a browser session."""
+
+
+@pytest.fixture()
+def assistant(small_config: Path) -> Assistant:
+    assistant = Assistant.from_config(small_config)
+    assistant.ingest()
+    return assistant
+
+
+def test_a_good_upload_is_ingested_and_named(assistant: Assistant, small_corpus: Path, tmp_path: Path) -> None:
+    upload = tmp_path / "up" / "olive.txt"
+    upload.parent.mkdir()
+    upload.write_text(NEW, encoding="utf-8")
+    shown = _add_articles(assistant, [str(upload)], "ar", _progress)
+    assert "أُضيف 1" in shown and "`olive.txt`" in shown
+    assert (small_corpus / "olive.txt").read_text(encoding="utf-8") == NEW
+    assert "olive.txt" in {r.file for r in assistant.sources()}
+
+
+def test_a_bad_upload_over_a_good_article_leaves_the_article(
+    assistant: Assistant, small_corpus: Path, tmp_path: Path
+) -> None:
+    before = (small_corpus / "a.txt").read_bytes()
+    upload = tmp_path / "up" / "a.txt"
+    upload.parent.mkdir()
+    upload.write_bytes(bytes(range(256)) * 4)
+    shown = _add_articles(assistant, [str(upload)], "en", _progress)
+    assert "❌ `a.txt`" in shown and "binary" in shown
+    assert (small_corpus / "a.txt").read_bytes() == before  # put back
+    assert assistant.read_source("a.txt").text.startswith("أعلن العميد")
+
+
+def test_wrong_type_and_links_are_refused_by_name(assistant: Assistant, small_corpus: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("خارج المجلد", encoding="utf-8")
+    (small_corpus / "link.txt").symlink_to(outside)
+    up = tmp_path / "up"
+    up.mkdir()
+    (up / "scan.pdf").write_bytes(b"%PDF-1.4")
+    (up / "link.txt").write_text(NEW, encoding="utf-8")
+    shown = _add_articles(assistant, [str(up / "scan.pdf"), str(up / "link.txt")], "en", _progress)
+    assert "❌ `scan.pdf`: not an article file" in shown
+    assert "❌ `link.txt`: the articles folder holds a link" in shown
+    assert outside.read_text(encoding="utf-8") == "خارج المجلد"  # never written through the link
+    assert not (small_corpus / "scan.pdf").exists()
+
+
+def test_no_corpus_folder_configured(tmp_path: Path) -> None:
+    from tests.conftest import write_config
+
+    config = write_config(tmp_path, corpus={"path": None}, index={"path": str(tmp_path / "index")})
+    shown = _add_articles(Assistant.from_config(config), [str(tmp_path / "x.txt")], "en", _progress)
+    assert "corpus.path" in shown
