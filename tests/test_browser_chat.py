@@ -152,6 +152,8 @@ def test_arabic_answer_streams_in_and_its_marker_opens_the_cited_passage(served,
 
 
 def test_copy_answer_with_sources(page) -> None:
+    # Gradio's per-message copy would copy the page's markup; the chat offers its own instead.
+    assert page.locator("#sanad-chat button[aria-label='Copy message']").count() == 0
     page.locator("#sanad-copy").click()
     copied = ""
     for _ in range(50):  # the clipboard is written asynchronously by the page

@@ -257,7 +257,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                         chatbot = gr.Chatbot(
                             rtl=True,
                             height=540,
-                            buttons=["copy"],
+                            buttons=[],  # its per-message copy copies markup: "copy answer with sources" instead
                             label="سند",
                             placeholder=LABELS["ar"]["welcome"],
                             examples=[{"text": q} for q in EXAMPLES],
