@@ -4,30 +4,16 @@ question or in an article is shown as text and never executed; answers arrive wi
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
 from rag import Assistant
+from tests.browser_support import browser_page, sync_api
 from tests.conftest import SEEDS, free_port, write_config
 from ui.app import build_app
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="install the `test` extra (playwright)")
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-if not Path(CHROMIUM).exists():
-    pytest.skip("Chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
-
 pytestmark = pytest.mark.slow
 
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 HOSTILE_ARTICLE = (
     "تقرير عن معرض الكتاب.\n"
     '<script>window.__xss_article = 1</script> <img src=x onerror="window.__xss_img = 1"> '
@@ -48,14 +34,8 @@ def page(tmp_path_factory: pytest.TempPathFactory):
     app = build_app(assistant)
     port = free_port()
     app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
-    with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(folder / "profile"), executable_path=CHROMIUM, args=ARGS, headless=True
-        )
-        page = context.new_page()
-        page.goto(f"http://127.0.0.1:{port}/")
+    with browser_page(folder / "profile", f"http://127.0.0.1:{port}/") as page:
         yield page
-        context.close()
     app.close()
 
 
