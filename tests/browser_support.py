@@ -30,18 +30,24 @@ ARGS = [
     "--disable-sync",
 ]
 expect = sync_api.expect
+#: Milliseconds any page action or load may take: generous, for a 2-core machine running the suite.
+PATIENCE = 120_000
 
 
 @contextmanager
 def browser_page(profile: Path, url: str, **context_options: Any) -> Iterator[Any]:
-    """A page of a headless Chromium with a fresh user-data-dir ``profile``, opened at ``url``."""
+    """A page of a headless Chromium with a fresh user-data-dir ``profile``, opened at ``url`` and
+    rendered (its first text box visible)."""
     with sync_api.sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(profile), executable_path=CHROMIUM, args=ARGS, headless=True, **context_options
         )
         try:
+            context.set_default_timeout(PATIENCE)
+            expect.set_options(timeout=PATIENCE)
             page = context.new_page()
-            page.goto(url)
+            page.goto(url, timeout=PATIENCE)
+            expect(page.locator("textarea").first).to_be_visible(timeout=PATIENCE)
             yield page
         finally:
             context.close()
