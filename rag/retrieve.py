@@ -140,10 +140,11 @@ class HybridRetriever:
         missing = [chunk for chunk, _ in fused if chunk not in nodes]
         if missing:
             nodes.update({node.node_id: node for node in self.vector_store.get_nodes(node_ids=missing)})
+        # A chunk another process is rewriting at this moment may come back without its metadata: skip it.
         passages = [
             _passage(nodes[chunk], score, dense_scores.get(chunk), lexical_scores.get(chunk))
             for chunk, score in fused
-            if chunk in nodes
+            if chunk in nodes and "file" in nodes[chunk].metadata
         ]
         timings["fusion"] = _lap(clock)
         return Retrieval(passages=passages, query_embedding=query_embedding, timings_ms=timings)
