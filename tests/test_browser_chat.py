@@ -156,7 +156,7 @@ def test_copy_answer_with_sources(page) -> None:
     assert page.locator("#sanad-chat button[aria-label='Copy message']").count() == 0
     page.locator("#sanad-copy").click()
     copied = ""
-    for _ in range(50):  # the clipboard is written asynchronously by the page
+    for _ in range(300):  # the clipboard is written asynchronously by the page (up to 30 s)
         copied = page.evaluate("navigator.clipboard.readText()")
         if copied:
             break
