@@ -42,6 +42,8 @@ pieces = st.sampled_from(
 words = st.lists(st.sampled_from(ARABIC_LETTERS + PRESENTATION) | pieces, min_size=1, max_size=12).map("".join)
 messy = st.lists(words | pieces, max_size=400).map("".join)
 WORD_CHAR = re.compile(r"[^\W_]", re.UNICODE)
+ARABIC_RANGE = re.compile("[\u0600-\u06ff]")
+
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -100,6 +102,12 @@ def test_sentences_keep_exact_offsets_with_an_offset(text: str, offset: int) -> 
 @given(messy, st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-32"]))
 def test_decoding_gives_back_the_text_as_python_reads_it(text: str, encoding: str) -> None:
     data = text.encode(encoding)
+    if encoding == "utf-8" and not text.isascii() and not ARABIC_RANGE.search(text):
+        # Truly ambiguous bytes: UTF-8 without Arabic (``ß``) that read as Windows-1256 give
+        # Arabic and ASCII only (``أں``). For an Arabic archive the loader reads them as Arabic
+        # by design (test below), so they are not this property's business.
+        other = data.decode("cp1256", errors="replace")
+        assume(not all(ch.isascii() or "\u0600" <= ch <= "\u06ff" for ch in other))
     try:
         decoded, _ = decode_article(data, "x.txt")
     except ArticleError as error:  # refused only when there is no text or it looks binary
