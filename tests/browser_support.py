@@ -51,3 +51,28 @@ def browser_page(profile: Path, url: str, **context_options: Any) -> Iterator[An
             yield page
         finally:
             context.close()
+
+
+@contextmanager
+def served_chat(folder: Path, extra: dict[str, str] | None = None) -> Iterator[tuple[Any, str]]:
+    """The real chat on a free 127.0.0.1 port over a copy of the seed articles (plus ``extra``
+    name -> text files), ingested into ``folder/index``. Yields ``(assistant, url)``."""
+    from rag import Assistant
+    from tests.conftest import SEEDS, free_port, write_config
+    from ui.app import build_app
+
+    corpus = folder / "articles"
+    shutil.copytree(SEEDS, corpus)
+    for name, text in (extra or {}).items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    assistant = Assistant.from_config(
+        write_config(folder, corpus={"path": str(corpus)}, index={"path": str(folder / "index")})
+    )
+    assistant.ingest()
+    app = build_app(assistant)
+    port = free_port()
+    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        yield assistant, f"http://127.0.0.1:{port}/"
+    finally:
+        app.close()

@@ -3,14 +3,9 @@ question or in an article is shown as text and never executed; answers arrive wi
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from rag import Assistant
-from tests.browser_support import browser_page, sync_api
-from tests.conftest import SEEDS, free_port, write_config
-from ui.app import build_app
+from tests.browser_support import browser_page, served_chat, sync_api
 
 pytestmark = pytest.mark.slow
 
@@ -24,19 +19,8 @@ HOSTILE_ARTICLE = (
 @pytest.fixture(scope="module")
 def page(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("browser")
-    corpus = folder / "articles"
-    shutil.copytree(SEEDS, corpus)
-    (corpus / "html.txt").write_text(HOSTILE_ARTICLE, encoding="utf-8")
-    assistant = Assistant.from_config(
-        write_config(folder, corpus={"path": str(corpus)}, index={"path": str(folder / "index")})
-    )
-    assistant.ingest()
-    app = build_app(assistant)
-    port = free_port()
-    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
-    with browser_page(folder / "profile", f"http://127.0.0.1:{port}/") as page:
+    with served_chat(folder, {"html.txt": HOSTILE_ARTICLE}) as (_, url), browser_page(folder / "profile", url) as page:
         yield page
-    app.close()
 
 
 def _ask(page, question: str, expect: str):

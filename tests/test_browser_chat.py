@@ -14,16 +14,14 @@ ingested with per-file errors; copy, clear, settings and the language switch wor
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from rag import Assistant
 from rag.answer import NOT_FOUND_AR, NOT_FOUND_EN
-from tests.browser_support import browser_page, expect
-from tests.conftest import ROOT, SEEDS, free_port, write_config
-from ui.app import EXAMPLES, build_app
+from tests.browser_support import browser_page, expect, served_chat
+from tests.conftest import ROOT, SEEDS
+from ui.app import EXAMPLES
 
 pytestmark = pytest.mark.slow
 
@@ -42,17 +40,8 @@ NEW_ARTICLE = (
 def served(tmp_path_factory: pytest.TempPathFactory):
     """The real app on a free 127.0.0.1 port over its own copy of the seeds (uploads change it)."""
     folder = tmp_path_factory.mktemp("browser-chat")
-    corpus = folder / "articles"
-    shutil.copytree(SEEDS, corpus)
-    assistant = Assistant.from_config(
-        write_config(folder, corpus={"path": str(corpus)}, index={"path": str(folder / "index")})
-    )
-    assistant.ingest()
-    app = build_app(assistant)
-    port = free_port()
-    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
-    yield assistant, f"http://127.0.0.1:{port}/", folder
-    app.close()
+    with served_chat(folder) as (assistant, url):
+        yield assistant, url, folder
 
 
 @pytest.fixture(scope="module")
