@@ -38,7 +38,7 @@ pytestmark = pytest.mark.slow
 
 ARTICLES = 100
 LANDED_KILLS = 10  # at least this many kills must hit a running ingest
-MAX_TRIALS = 16
+MAX_TRIALS = 20
 
 
 def _sentences() -> list[str]:
@@ -194,6 +194,8 @@ def test_kill_9_at_random_moments_then_reingest_gives_a_clean_index(tmp_path: Pa
             _mutate(corpus, rng)
         # Stratified random delays: together they cover the whole run, from start-up to the last save.
         delay = clean_seconds * (landed + rng.random()) / LANDED_KILLS
+        if scenario == "changed corpus":  # only ~a third of the files change: a much shorter run
+            delay = min(delay, 1.0 + 3.0 * rng.random())
         process = _killable(config, *args)
         time.sleep(delay)
         killed = process.poll() is None
