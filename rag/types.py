@@ -75,15 +75,27 @@ class Answer:
     retrieved: list[Passage] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
     confidence: float = 0.0
+    #: ``extractive`` (quoted sentences) or ``llm`` (a model's verified answer).
+    mode: str = "extractive"
+    #: What was searched for when the question was a follow-up rewritten from the chat history.
+    standalone_question: str | None = None
+    #: llm mode: model, tokens, tokens/s, and what verification removed, marked or dropped.
+    generation: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``sanad ask --json``."""
-        return {
+        out = {
             "question": self.question,
             "answer": self.answer,
             "found": self.found,
+            "mode": self.mode,
             "confidence": round(self.confidence, 4),
             "citations": [c.to_dict() for c in self.citations],
             "retrieved": [p.to_dict() for p in self.retrieved],
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
         }
+        if self.standalone_question is not None:
+            out["standalone_question"] = self.standalone_question
+        if self.generation is not None:
+            out["generation"] = self.generation
+        return out

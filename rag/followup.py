@@ -1,0 +1,136 @@
+"""Follow-up questions: rewrite "ومتى قُتل؟" into a question that stands on its own.
+
+Retrieval sees one question at a time, so a follow-up that leans on the previous turn
+("when was he killed?", "وماذا عن حلب؟") is rewritten first. With an LLM the model
+rewrites it (:func:`llm_rewrite`); without one a tested rule carries the previous
+question's subject over (:func:`carry_over`): when the new question names too little
+of its own, or points back with a pronoun, the content words of the previous
+(already standalone) question are appended to it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from rag.textnorm import ARABIC_STOPWORDS, ENGLISH_STOPWORDS, normalize
+
+__all__ = ["Turn", "carry_over", "is_follow_up", "llm_rewrite_messages", "previous_questions", "standalone_question"]
+
+Turn = tuple[str, str]  # (question, answer)
+
+_TAG = re.compile(r"<[^<>]{0,500}>")
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Question words and pronouns, after rag.textnorm.normalize (alef/yaa/taa folded).
+_QUESTION_WORDS = frozenset(
+    "ما ماذا من متي اين كيف لماذا كم هل اي وما وماذا ومن ومتي واين وكيف ولماذا وكم وهل واي فما فمن فمتي "
+    "what who whom when where why how which whose and also".split()
+)
+_POINTERS = frozenset(
+    "هو هي هم هما هن ذلك تلك هذا هذه هناك هؤلاء اولئك وهو وهي وهم عنه عنها عنهم منه منها له لها لهم فيه فيها "
+    "he she it they him her them his its their there that this those these then".split()
+)
+#: A question with fewer content words than this leans on the previous turn.
+_MIN_OWN_WORDS = 2
+# Arabic pronoun suffixes on a verb or noun (قتله، قائدها، زعيمهم) point back too.
+_SUFFIX = re.compile(r"^\w{3,}(ه|ها|هم|هما|هن)$")
+
+
+def _plain(text: str) -> str:
+    return html.unescape(_TAG.sub(" ", text)).strip()
+
+
+def _content_words(text: str) -> list[str]:
+    """Words of ``text`` (as written) that are not question words, pronouns or stop words."""
+    out = []
+    for word in _WORD.findall(text):
+        key = normalize(word)
+        if key in _QUESTION_WORDS or key in _POINTERS or key in ARABIC_STOPWORDS or key in ENGLISH_STOPWORDS:
+            continue
+        if key.isdigit() or len(key) < 2:
+            continue
+        out.append(word)
+    return out
+
+
+def is_follow_up(question: str) -> bool:
+    """True when ``question`` points back (a pronoun) or names fewer than two things of its own."""
+    words = [normalize(w) for w in _WORD.findall(question)]
+    if any(w in _POINTERS for w in words):
+        return True
+    own = _content_words(question)
+    if any(_SUFFIX.match(normalize(w)) and not normalize(w).startswith("ال") for w in own):
+        return True
+    return len(own) < _MIN_OWN_WORDS
+
+
+def carry_over(question: str, previous: str) -> str:
+    """``question`` with the previous question's content words appended when it is a follow-up."""
+    if not previous or not is_follow_up(question):
+        return question
+    have = {normalize(w) for w in _WORD.findall(question)}
+    carried = [w for w in dict.fromkeys(_content_words(previous)) if normalize(w) not in have]
+    return f"{question} ({' '.join(carried)})" if carried else question
+
+
+def previous_questions(history: Sequence[Any] | None) -> list[Turn]:
+    """The ``(question, answer)`` turns of a chat history.
+
+    Accepts Gradio's messages (``{"role": ..., "content": ...}``, content as text or
+    content blocks), ``(question, answer)`` pairs, or bare question strings.
+    """
+    turns: list[Turn] = []
+    for item in history or []:
+        if isinstance(item, str):
+            turns.append((_plain(item), ""))
+        elif isinstance(item, dict):
+            content = item.get("content", "")
+            if isinstance(content, list):
+                content = " ".join(b.get("text", "") for b in content if isinstance(b, dict))
+            text = _plain(str(content))
+            if item.get("role") == "user":
+                turns.append((text, ""))
+            elif item.get("role") == "assistant" and turns and not turns[-1][1]:
+                turns[-1] = (turns[-1][0], text)
+        elif isinstance(item, list | tuple) and item:
+            turns.append((_plain(str(item[0] or "")), _plain(str(item[1] or "")) if len(item) > 1 else ""))
+    return [t for t in turns if t[0]]
+
+
+def llm_rewrite_messages(question: str, turns: Sequence[Turn]) -> list[dict[str, str]]:
+    """Chat messages asking a model to make ``question`` standalone (the last three turns as context)."""
+    context = "\n".join(f"Q: {q}\nA: {a[:400]}" for q, a in turns[-3:])
+    return [
+        {
+            "role": "system",
+            "content": "Rewrite the user's follow-up question so that it can be understood without the "
+            "conversation: replace pronouns with the names they refer to. Keep the language of the "
+            "follow-up question. Reply with the rewritten question only.",
+        },
+        {"role": "user", "content": f"Conversation:\n{context}\n\nFollow-up question: {question}"},
+    ]
+
+
+def standalone_question(
+    question: str, history: Sequence[Any] | None, rewrite: Callable[[str, list[Turn]], str] | None = None
+) -> str:
+    """The question retrieval should see.
+
+    Args:
+        rewrite: a model's rewriter ``rewrite(question, turns)``; when None, or when its reply is
+            empty or far longer than a question, the carry-over rule is used.
+    """
+    turns = previous_questions(history)
+    if not turns:
+        return question
+    if rewrite is not None:
+        lines = _plain(rewrite(question, turns)).splitlines()
+        reply = lines[0].strip(" \"'«»") if lines else ""
+        if reply and len(reply) <= 4 * len(question) + 200:
+            return reply
+    standalone = ""
+    for asked, _ in turns:  # earlier follow-ups carry their own subjects forward
+        standalone = carry_over(asked, standalone)
+    return carry_over(question, standalone)
