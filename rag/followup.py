@@ -32,6 +32,7 @@ _POINTERS = frozenset(
     "هو هي هم هما هن ذلك تلك هذا هذه هناك هؤلاء اولئك وهو وهي وهم عنه عنها عنهم منه منها له لها لهم فيه فيها "
     "he she it they him her them his its their there that this those these then".split()
 )
+_AND_OPENERS = frozenset({"and", "also", "وماذا", "وكذلك", "وايضا"})
 #: A question with fewer content words than this leans on the previous turn.
 _MIN_OWN_WORDS = 2
 # Arabic pronoun suffixes on a verb or noun (قتله، قائدها، زعيمهم) point back too.
@@ -55,13 +56,26 @@ def _content_words(text: str) -> list[str]:
     return out
 
 
+def _pointer(word: str) -> bool:
+    """A pronoun or demonstrative, also with a clitic in front (بذلك، وعنه، فيها)."""
+    return word in _POINTERS or (len(word) > 2 and word[0] in "وفبلك" and word[1:] in _POINTERS)
+
+
 def is_follow_up(question: str) -> bool:
-    """True when ``question`` points back (a pronoun) or names fewer than two things of its own."""
+    """True when ``question`` opens with "and" (ومتى…، وماذا…، And …, What about …), points back
+    (a pronoun), or names fewer than two things of its own."""
     words = [normalize(w) for w in _WORD.findall(question)]
-    if any(w in _POINTERS for w in words):
+    if not words:
+        return False
+    if words[0] in _AND_OPENERS or (words[0].startswith(("و", "ف")) and words[0][1:] in _QUESTION_WORDS):
+        return True
+    if " ".join(words[:2]).lower() in ("what about", "how about"):
+        return True
+    copula = {i for i, w in enumerate(words) if w in ("هو", "هي", "هم") and i and words[i - 1] in _QUESTION_WORDS}
+    if any(_pointer(w.lower()) for i, w in enumerate(words) if i not in copula):  # "ما هي" is "what is"
         return True
     own = _content_words(question)
-    if any(_SUFFIX.match(normalize(w)) and not normalize(w).startswith("ال") for w in own):
+    if any(_SUFFIX.match(w) and not w.startswith("ال") for w in own):  # as written: ة is not a pronoun
         return True
     return len(own) < _MIN_OWN_WORDS
 

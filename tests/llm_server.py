@@ -119,22 +119,40 @@ class ScriptedLLM:
                 text = owner.reply(messages) if callable(owner.reply) else owner.reply
                 if not body.get("stream"):
                     choice = {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
-                    self._json(200, {"id": "x", "object": "chat.completion", "created": 0, "model": owner.model,
-                                     "choices": [choice]})
+                    self._json(
+                        200,
+                        {
+                            "id": "x",
+                            "object": "chat.completion",
+                            "created": 0,
+                            "model": owner.model,
+                            "choices": [choice],
+                        },
+                    )
                     return
                 self.send_response(200)
                 self.send_header("content-type", "text/event-stream")
                 self.end_headers()
                 tokens = [text[i : i + 3] for i in range(0, len(text), 3)]
                 for token in tokens:
-                    chunk = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": owner.model,
-                             "choices": [{"index": 0, "delta": {"content": token}, "finish_reason": None}]}
+                    chunk = {
+                        "id": "x",
+                        "object": "chat.completion.chunk",
+                        "created": 0,
+                        "model": owner.model,
+                        "choices": [{"index": 0, "delta": {"content": token}, "finish_reason": None}],
+                    }
                     self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                     self.wfile.flush()
                     if owner.token_delay:
                         time.sleep(owner.token_delay)
-                end = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": owner.model,
-                       "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+                end = {
+                    "id": "x",
+                    "object": "chat.completion.chunk",
+                    "created": 0,
+                    "model": owner.model,
+                    "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+                }
                 self.wfile.write(f"data: {json.dumps(end)}\n\ndata: [DONE]\n\n".encode())
                 self.wfile.flush()
 

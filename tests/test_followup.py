@@ -1,0 +1,66 @@
+"""Follow-up questions without an LLM: the carry-over rule, and Assistant.ask(history=...) on the seeds."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag import Assistant
+from rag.followup import is_follow_up, previous_questions, standalone_question
+
+FIRST = "من هو قائد لواء التوحيد؟"
+HISTORY = [{"role": "user", "content": FIRST}, {"role": "assistant", "content": "عبد القادر الصالح [1]"}]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["ومتى صرح بذلك؟", "ماذا قال عنه؟", "ومن يقودها؟", "وماذا قال عن الصحافيين؟", "ما الذي قاله؟"],
+)
+def test_arabic_follow_ups_carry_the_previous_subject(question: str) -> None:
+    assert is_follow_up(question)
+    assert standalone_question(question, HISTORY) == f"{question} (قائد لواء التوحيد)"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ما هي الذخائر العنقودية؟",  # "هي" after a question word is "is", not "she"
+        "كم دولة صوتت لصالح قرار الجمعية العامة؟",  # ة is not the pronoun ه
+        "من هو رئيس فرع الأمن الجنائي في دمشق؟",
+        "How many countries voted for the UN resolution on Syria?",
+    ],
+)
+def test_questions_that_stand_alone_are_left_as_they_are(question: str) -> None:
+    assert not is_follow_up(question)
+    assert standalone_question(question, HISTORY) == question
+
+
+def test_english_follow_up_and_a_chain_of_follow_ups() -> None:
+    history = [("Who commands the Fourth Division of the Syrian army?", "Maher al-Assad [1]")]
+    assert standalone_question("Whose brother is he?", history) == (
+        "Whose brother is he? (commands Fourth Division Syrian army)"
+    )
+    chain = [*HISTORY, {"role": "user", "content": "ومتى صرح بذلك؟"}, {"role": "assistant", "content": "…"}]
+    # the second follow-up inherits the subject the first one carried
+    assert standalone_question("ولماذا؟", chain) == "ولماذا؟ (صرح بذلك قائد لواء التوحيد)"
+
+
+def test_history_shapes_and_markup() -> None:
+    gradio = [
+        {
+            "role": "user",
+            "content": [{"type": "text", "text": '<div dir="auto">\n\nمن هو &quot;القائد&quot;؟\n\n</div>'}],
+        },
+        {"role": "assistant", "content": "<b>جواب</b>"},
+    ]
+    assert previous_questions(gradio) == [('من هو "القائد"؟', "جواب")]
+    assert previous_questions(["سؤال أول", ("سؤال ثان", "جواب")]) == [("سؤال أول", ""), ("سؤال ثان", "جواب")]
+    assert standalone_question("ومتى؟", None) == "ومتى؟"
+
+
+def test_follow_up_through_the_assistant_finds_the_right_article(seed_assistant: Assistant) -> None:
+    alone = seed_assistant.ask("وماذا قال عن الصحافيين الأجانب؟")
+    follow_up = seed_assistant.ask("وماذا قال عن الصحافيين الأجانب؟", history=HISTORY)
+    assert follow_up.standalone_question == "وماذا قال عن الصحافيين الأجانب؟ (قائد لواء التوحيد)"
+    assert alone.standalone_question is None
+    assert follow_up.found and follow_up.citations[0].file == "001_98fba5ff296b2f2c.txt"
+    assert "الصحافيين الأجانب" in follow_up.answer
