@@ -30,9 +30,11 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from ingest.chunker import chunk_text, headline
 from ingest.loader import MAX_FILE_BYTES, ArticleError, find_articles, read_article
-from ingest.manifest import FileRecord, Manifest, chunk_id, file_id
+from ingest.manifest import FileRecord, Manifest, chunk_id, file_id, file_key_of
+from rag.answer import in_context, quotable_sentences, sentence_id
 from rag.config import SanadConfig
 from rag.lexical import LexicalIndex
+from rag.store import SentenceVectors, publish_index_state
 from rag.textnorm import tokenize
 
 __all__ = ["IndexBusyError", "IndexMismatchError", "IngestReport", "Ingestor", "index_lock"]
@@ -44,6 +46,9 @@ CHUNK_METADATA_KEYS = ("file", "root", "start", "end", "chunk", "sha256")
 #: Seconds between checkpoints (BM25 + manifest saved) during a long ingest, so that
 #: a killed run loses at most this much work.
 CHECKPOINT_SECONDS = 60.0
+
+#: Present while an ingest runs; left behind by one that was killed (the next run reconciles).
+_DIRTY = ".ingest-dirty"
 
 #: Chunk ids deleted from Chroma per call.
 _DELETE_BATCH = 5000
@@ -114,9 +119,11 @@ class Ingestor:
         lexical: LexicalIndex,
         build: dict[str, object],
         *,
+        sentences: SentenceVectors | None = None,
         max_file_bytes: int = MAX_FILE_BYTES,
     ) -> None:
         self.config = config
+        self.sentences = sentences
         self.max_file_bytes = max_file_bytes
         self._vectors: dict[str, list[float]] = {}
         self.embed_model = embed_model
@@ -151,7 +158,14 @@ class Ingestor:
             raise IndexMismatchError(mismatch_message(self.config.index.path, manifest.build, self.build))
         manifest.build = dict(self.build)
         lexical_add: dict[str, list[str]] = {}
-        lexical_remove: list[str] = self.reconcile(manifest, report)
+        dirty = self.config.index.path / _DIRTY
+        if dirty.exists() or not self._counts_agree(manifest):
+            lexical_remove: list[str] = self.reconcile(manifest, report)
+        else:  # the last run finished and nothing was lost since: no need to read every chunk's metadata
+            self.lexical.verify()
+            lexical_remove = []
+        dirty.parent.mkdir(parents=True, exist_ok=True)
+        dirty.touch()
 
         targets, scanned_roots = self._targets(paths, report)
         known = manifest.by_path()
@@ -183,18 +197,30 @@ class Ingestor:
         for start in range(0, len(gone), _DELETE_BATCH):
             keys = [record.key for record in gone[start : start + _DELETE_BATCH]]
             self.vector_store.client.delete(where={"document_id": {"$in": keys}})
+            if self.sentences is not None:
+                self.sentences.delete_documents(keys)
         for record in gone:
             lexical_remove.extend(record.chunk_ids)
             manifest.files.pop(record.key, None)
             report.removed.append(record.file)
 
         self._checkpoint(manifest, lexical_add, lexical_remove)
+        dirty.unlink(missing_ok=True)
         report.chunks_total = manifest.chunk_count
         report.seconds = time.perf_counter() - started
         return report
 
+    def _counts_agree(self, manifest: Manifest) -> bool:
+        """True when Chroma and BM25 hold as many chunks as the manifest names (a cheap check)."""
+        expected = manifest.chunk_count
+        return self.vector_store.client.count() == expected and len(self.lexical) == expected
+
     def reconcile(self, manifest: Manifest, report: IngestReport) -> list[str]:
         """Make Chroma and the manifest agree; return the BM25 ids to remove.
+
+        Runs when the last ingest did not finish (it leaves ``<index>/.ingest-dirty``) or the
+        stores' chunk counts differ from the manifest's; reading every chunk's metadata takes
+        seconds at 100k chunks, so a finished, untouched index skips it.
 
         After a crash, Chroma may hold chunks the manifest does not name (deleted
         here) and a manifest entry may have chunks missing or stale (another
@@ -216,6 +242,8 @@ class Ingestor:
         orphans = [i for i in stored if i not in expected]
         for start in range(0, len(orphans), _DELETE_BATCH):
             collection.delete(ids=orphans[start : start + _DELETE_BATCH])
+        if self.sentences is not None and orphans:
+            self.sentences.delete_documents(sorted({file_key_of(i) for i in orphans} - set(manifest.files)))
         return sorted(in_lexical - expected)
 
     def _checkpoint(self, manifest: Manifest, lexical_add: dict[str, list[str]], lexical_remove: list[str]) -> None:
@@ -225,6 +253,7 @@ class Ingestor:
             lexical_add.clear()
             lexical_remove.clear()
         manifest.save(self.manifest_path)
+        publish_index_state(self.vector_store.client, self.lexical.stamp, self.build)
 
     def _targets(self, paths: Sequence[Path], report: IngestReport) -> tuple[list[tuple[Path, Path]], set[str]]:
         targets: list[tuple[Path, Path]] = []
@@ -309,12 +338,20 @@ class Ingestor:
         if not pending:
             return
         nodes = [node for item in pending for node in item.nodes]
-        self._embed(nodes)
+        rows = self._sentence_rows(pending) if self.sentences is not None else []
+        texts = [indexed_text(node) for node in nodes]
+        vectors = self._embed([*texts, *(text for _, text, _ in rows)])
+        for node, vector in zip(nodes, vectors, strict=False):
+            node.embedding = vector
         # One delete and one add per batch (each Chroma write is a transaction: ~30 ms).
         # Only files the manifest names can have stored chunks: reconcile() removed the others.
         updated = list(dict.fromkeys(item.record.key for item in pending if item.record.key in manifest.files))
         for start in range(0, len(updated), _DELETE_BATCH):
             self.vector_store.client.delete(where={"document_id": {"$in": updated[start : start + _DELETE_BATCH]}})
+        if self.sentences is not None:
+            self.sentences.delete_documents(updated)
+            ids, sentence_texts, chunks = (list(column) for column in zip(*rows, strict=True)) if rows else ([], [], [])
+            self.sentences.write(ids, sentence_texts, vectors[len(nodes) :], [file_key_of(c) for c in chunks])
         self.vector_store.add(nodes)
         stemming = self.config.retrieval.stemming
         for item in pending:
@@ -327,17 +364,30 @@ class Ingestor:
             getattr(report, item.status).append(item.record.file)
             report.chunks_written += len(item.nodes)
 
-    def _embed(self, nodes: list[TextNode]) -> None:
-        """Set each node's vector; identical texts (duplicate wire stories) are embedded once per run."""
-        texts = [indexed_text(node) for node in nodes]
-        todo = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+    def _embed(self, texts: list[str]) -> list[list[float]]:
+        """Vectors of ``texts``; identical texts (duplicate wire stories, a one-sentence chunk and
+        its sentence) are embedded once per run."""
+        known = {t: self._vectors[t] for t in texts if t in self._vectors}
+        todo = [t for t in dict.fromkeys(texts) if t not in known]
         if todo:
-            if len(self._vectors) + len(todo) > _VECTOR_CACHE:
+            new = dict(zip(todo, self.embed_model.get_text_embedding_batch(todo), strict=True))
+            known.update(new)
+            if len(self._vectors) + len(new) > _VECTOR_CACHE:
                 self._vectors.clear()
-            vectors = self.embed_model.get_text_embedding_batch(todo)
-            self._vectors.update(zip(todo, vectors, strict=True))
-        for node, text in zip(nodes, texts, strict=True):
-            node.embedding = self._vectors[text]
+            self._vectors.update(new)
+        return [known[text] for text in texts]
+
+    @staticmethod
+    def _sentence_rows(pending: list[_Pending]) -> list[tuple[str, str, str]]:
+        """``(sentence id, text to embed, chunk id)`` for every quotable sentence of the pending chunks,
+        exactly as the answerer embeds them (:mod:`rag.answer`)."""
+        rows = []
+        for item in pending:
+            for node in item.nodes:
+                title = str(node.metadata.get("title", ""))
+                for position, span in quotable_sentences(node.text, int(node.metadata["start"]), title):
+                    rows.append((sentence_id(node.node_id, position), in_context(span.text, title), node.node_id))
+        return rows
 
 
 #: Most vectors remembered by one ingest run for duplicate texts (~2 KB each as floats).
@@ -353,3 +403,30 @@ def mismatch_message(index_dir: Path, stored: dict[str, object], wanted: dict[st
     changed = sorted(k for k in set(stored) | set(wanted) if stored.get(k) != wanted.get(k))
     details = "; ".join(f"{k}: index has {stored.get(k)!r}, config has {wanted.get(k)!r}" for k in changed)
     return f"{index_dir}: the index was built with other settings ({details}). Run `sanad ingest --rebuild`."
+
+
+def lexical_from_store(vector_store: ChromaVectorStore, lexical: LexicalIndex, stamp: str | None) -> int:
+    """Rebuild ``lexical`` from the chunks stored in Chroma (their texts and headlines); return the count.
+
+    A reader whose BM25 copy is missing or older than the server's collection (``store.mode:
+    http``, another machine) gets the same index the writer has, labelled with ``stamp``.
+    """
+    from llama_index.core.vector_stores.utils import metadata_dict_to_node
+
+    collection = vector_store.client
+    tokens: dict[str, list[str]] = {}
+    offset = 0
+    while True:
+        got = collection.get(include=["documents", "metadatas"], limit=_PAGE, offset=offset)
+        if not got["ids"]:
+            break
+        for chunk, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True):
+            node = metadata_dict_to_node(dict(meta or {}), text=text)
+            tokens[chunk] = tokenize(indexed_text(node), stem=lexical.stemming)  # type: ignore[arg-type]
+        offset += len(got["ids"])
+    lexical.replace(tokens, stamp=stamp)
+    return len(tokens)
+
+
+#: Chunks read from Chroma per request when rebuilding BM25 from it.
+_PAGE = 2000

@@ -21,10 +21,18 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from ingest.chunker import Span, split_sentences
 from rag.config import AnswerConfig
+from rag.store import SentenceVectors
 from rag.textnorm import content_tokens, is_arabic
 from rag.types import Citation, Passage
 
-__all__ = ["ExtractiveAnswerer", "ScoredSentence", "not_found_message"]
+__all__ = [
+    "ExtractiveAnswerer",
+    "ScoredSentence",
+    "in_context",
+    "not_found_message",
+    "quotable_sentences",
+    "sentence_id",
+]
 
 NOT_FOUND_AR = "لا تحتوي المقالات المتاحة على إجابة عن هذا السؤال."
 NOT_FOUND_EN = "The articles do not contain an answer to this question."
@@ -95,27 +103,58 @@ def _distinctiveness(scored: Sequence[ScoredSentence]) -> float:
     return float(np.clip(gap / _DISTINCT_GAP, 0.0, 1.0))
 
 
-def _in_context(span: Span, passage: Passage) -> str:
+def in_context(sentence: str, title: str) -> str:
     """What is embedded for a sentence: the article's headline, then the sentence (as chunks are)."""
-    if passage.title and not span.text.startswith(passage.title):
-        return f"{passage.title}\n\n{span.text}"
-    return span.text
+    if title and not sentence.startswith(title):
+        return f"{title}\n\n{sentence}"
+    return sentence
+
+
+def quotable_sentences(text: str, start: int, title: str) -> list[tuple[int, Span]]:
+    """The sentences of a passage that may be quoted, each with its position among all its sentences.
+
+    Ingest embeds exactly these (as :func:`in_context`), stored as :func:`sentence_id`.
+    """
+    return [
+        (k, span)
+        for k, span in enumerate(split_sentences(text, offset=start))
+        if len(span.text.split()) >= _MIN_WORDS and span.text != title
+    ]
+
+
+def sentence_id(chunk_id: str, position: int) -> str:
+    """Id of the ``position``-th sentence of a chunk in the sentence collection."""
+    return f"{chunk_id}-s{position}"
 
 
 class ExtractiveAnswerer:
     """Picks answer sentences from retrieved passages."""
 
-    def __init__(self, config: AnswerConfig, embed_model: BaseEmbedding, idf: Callable[[str], float]) -> None:
+    def __init__(
+        self,
+        config: AnswerConfig,
+        embed_model: BaseEmbedding,
+        idf: Callable[[str], float],
+        sentences: SentenceVectors | None = None,
+    ) -> None:
         self.config = config
         self.embed_model = embed_model
         self.idf = idf
+        self.sentences = sentences
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._vectors_lock = threading.Lock()
 
-    def _sentence_vectors(self, texts: list[str]) -> np.ndarray:
-        """Passage embeddings of ``texts``, remembered (LRU) since chats return to the same passages."""
+    def _sentence_vectors(self, texts: list[str], ids: list[str]) -> np.ndarray:
+        """Passage embeddings of ``texts``: remembered (LRU, chats return to the same passages),
+        else stored at ingest under ``ids``, else embedded now."""
         with self._vectors_lock:
             found = {t: self._vectors[t] for t in texts if t in self._vectors}
+        if self.sentences is not None and len(found) < len(texts):
+            todo = [(i, t) for i, t in zip(ids, texts, strict=True) if t not in found]
+            try:
+                found.update(self.sentences.get([i for i, _ in todo], [t for _, t in todo]))
+            except Exception:  # noqa: BLE001 - a store being rewritten: embed instead, same result
+                pass
         missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
             for text, vector in zip(missing, self.embed_model.get_text_embedding_batch(missing), strict=True):
@@ -133,15 +172,15 @@ class ExtractiveAnswerer:
     ) -> list[ScoredSentence]:
         """Candidate sentences of the top passages, best first, near-duplicates removed."""
         candidates: list[tuple[Span, Passage, set[str]]] = []
+        ids: list[str] = []
         for passage in passages[: self.config.passages]:
-            for span in split_sentences(passage.text, offset=passage.start):
-                if len(span.text.split()) < _MIN_WORDS or span.text == passage.title:
-                    continue
+            for position, span in quotable_sentences(passage.text, passage.start, passage.title):
                 tokens = content_tokens(span.text)
                 if any(_repeats(tokens, seen) for _, _, seen in candidates):
                     continue
                 candidates.append((span, passage, tokens))
-        candidates = candidates[:_MAX_CANDIDATES]
+                ids.append(sentence_id(passage.chunk_id, position))
+        candidates, ids = candidates[:_MAX_CANDIDATES], ids[:_MAX_CANDIDATES]
         if not candidates:
             return []
 
@@ -149,7 +188,7 @@ class ExtractiveAnswerer:
         floor, ceil = _COS_RANGE_SAME_SCRIPT if same_script else _COS_RANGE_CROSS_SCRIPT
         question_tokens = content_tokens(question)
         question_weight = sum(self.idf(t) for t in question_tokens)
-        vectors = self._sentence_vectors([_in_context(span, passage) for span, passage, _ in candidates])
+        vectors = self._sentence_vectors([in_context(span.text, passage.title) for span, passage, _ in candidates], ids)
         query = np.asarray(query_embedding)
         cosines = vectors @ query / (np.linalg.norm(vectors, axis=1) * np.linalg.norm(query) + 1e-9)
 

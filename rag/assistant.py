@@ -14,14 +14,30 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from ingest.manifest import FileRecord, Manifest
-from ingest.pipeline import IndexMismatchError, Ingestor, IngestReport, index_lock, mismatch_message
+from ingest.pipeline import (
+    IndexBusyError,
+    IndexMismatchError,
+    Ingestor,
+    IngestReport,
+    index_lock,
+    lexical_from_store,
+    mismatch_message,
+)
 from rag.answer import EMPTY_QUESTION_AR, EMPTY_QUESTION_EN, ExtractiveAnswerer
 from rag.config import SanadConfig, load_config
 from rag.embeddings import build_embedding, embedding_fingerprint
 from rag.lexical import LexicalIndex
 from rag.retrieve import HybridRetriever, Retrieval
 from rag.sources import SourceText, read_source
-from rag.store import forget_cached_client, open_vector_store
+from rag.store import (
+    StoreUnavailableError,
+    describe_store,
+    forget_cached_client,
+    open_client,
+    open_sentence_vectors,
+    open_vector_store,
+    read_index_state,
+)
 from rag.textnorm import is_arabic
 from rag.types import Answer
 
@@ -146,7 +162,10 @@ class Assistant:
     ) -> IngestReport:
         vector_store = open_vector_store(config.store, config.index.path, reset=reset)
         lexical = LexicalIndex.open(config.index.path / "lexical", stemming=config.retrieval.stemming)
-        ingestor = Ingestor(config, build_embedding(config.embedding), vector_store, lexical, build)
+        sentences = open_sentence_vectors(config.store, config.index.path) if config.store.sentence_vectors else None
+        ingestor = Ingestor(
+            config, build_embedding(config.embedding), vector_store, lexical, build, sentences=sentences
+        )
         return ingestor.run(paths, progress=progress)
 
     def _finish_interrupted_rebuild(self) -> None:
@@ -198,15 +217,28 @@ class Assistant:
         return read_source(self.sources(), file, root)
 
     def _ready(self) -> tuple[HybridRetriever, ExtractiveAnswerer]:
-        stamp = self.manifest_path.stat().st_mtime if self.manifest_path.exists() else None
+        """The retriever and answerer, reopened when the index changed since they were opened.
+
+        Persistent store: the manifest's mtime tells (another process ran `sanad ingest`).
+        Server (``store.mode: http``): also the BM25 stamp the last ingest recorded in the
+        collection, read at most every ``store.refresh_seconds``; a local BM25 copy that is
+        missing or older is rebuilt from the collection's documents.
+        """
+        server = self.config.store.mode == "http"
+        stamp = (
+            self.manifest_path.stat().st_mtime if self.manifest_path.exists() else None,
+            self._server_state()[0] if server else None,
+        )
         with self._lock:
             if self._retriever is None or stamp != self._manifest_stamp:
                 manifest = Manifest.load(self.manifest_path)
-                if not manifest.files:
+                lexical_stamp, stored = self._server_state(refresh=True) if server else (None, None)
+                if stored is None and not manifest.files:
                     raise EmptyIndexError(f"{self.index_dir}: the index is empty; run `sanad ingest` first")
+                stored = stored if stored is not None else manifest.build
                 build = self.build_settings()
-                if manifest.build != build:
-                    raise IndexMismatchError(mismatch_message(self.index_dir, manifest.build, build))
+                if stored != build:
+                    raise IndexMismatchError(mismatch_message(self.index_dir, stored, build))
                 embed_model = build_embedding(self.config.embedding)
                 lexical = LexicalIndex.open(self._lexical_dir(), stemming=self.config.retrieval.stemming)
                 if self.config.store.mode == "persistent" and not (self.index_dir / "chroma").is_dir():
@@ -220,11 +252,44 @@ class Assistant:
                         f"{self.index_dir}: the dense store holds no chunks but the manifest lists "
                         f"{len(manifest.files)} files; run `sanad ingest` to repair it (or `sanad ingest --rebuild`)"
                     )
+                if lexical_stamp and lexical.stamp != lexical_stamp:
+                    try:  # this machine's BM25 copy is missing or older than the server's collection
+                        with index_lock(self.index_dir):
+                            lexical_from_store(vector_store, lexical, lexical_stamp)
+                    except IndexBusyError:
+                        pass  # an ingest on this machine is writing it; it records the new stamp when done
                 self._retriever = HybridRetriever(self.config.retrieval, embed_model, vector_store, lexical)
-                self._answerer = ExtractiveAnswerer(self.config.answer, embed_model, lexical.idf)
+                sentences = (
+                    open_sentence_vectors(self.config.store, self.index_dir)
+                    if self.config.store.sentence_vectors
+                    else None
+                )
+                self._answerer = ExtractiveAnswerer(self.config.answer, embed_model, lexical.idf, sentences)
                 self._manifest_stamp = stamp
             assert self._answerer is not None
             return self._retriever, self._answerer
+
+    def _server_state(self, *, refresh: bool = False) -> tuple[str | None, dict[str, object] | None]:
+        """``(BM25 stamp, build settings)`` recorded in the server's collection (``store.mode: http``),
+        read at most every ``store.refresh_seconds`` unless ``refresh``."""
+        now = time.monotonic()
+        cached = getattr(self, "_server_cache", None)  # (read at, state, client)
+        if cached is not None and not refresh and now - cached[0] < self.config.store.refresh_seconds:
+            return cached[1]
+        import chromadb.errors
+
+        try:
+            client = cached[2] if cached is not None else open_client(self.config.store, self.index_dir)
+            state = read_index_state(client.get_collection(self.config.store.collection))
+        except (chromadb.errors.NotFoundError, ValueError):
+            state, client = (None, None), None  # nothing ingested into the server yet
+        except Exception as exc:  # noqa: BLE001 - chromadb raises many types
+            if cached is not None and not refresh:
+                return cached[1]  # a blip between questions: keep answering from what is open
+            where = describe_store(self.config.store, self.index_dir)
+            raise StoreUnavailableError(f"store: cannot reach Chroma at {where}: {exc}") from exc
+        self._server_cache = (now, state, client)
+        return state
 
     def _retrieve(self, text: str, top_k: int | None) -> tuple[Retrieval, ExtractiveAnswerer]:
         """Retrieve, reopening the index when another process changed the store mid-read.

@@ -79,6 +79,31 @@ class StoreConfig(_Section):
     collection: str = Field("sanad", min_length=3, max_length=63, description="Chroma collection name.")
     host: str = Field("127.0.0.1", description="Chroma server host (mode: http).")
     port: int = Field(8000, ge=1, le=65535, description="Chroma server port (mode: http).")
+    ssl: bool = Field(False, description="Reach the server over HTTPS (mode: http).")
+    auth_token_env: str | None = Field(
+        None,
+        description="Name of the environment variable holding the server's token (mode: http); "
+        "never the token itself. Sent in `auth_header`.",
+    )
+    auth_header: str = Field(
+        "Authorization",
+        description="Header carrying the token: 'Authorization' sends 'Bearer <token>', any other "
+        "header (e.g. X-Chroma-Token) the token alone.",
+    )
+    tenant: str = Field("default_tenant", description="Chroma tenant (distributed/cloud deployments).")
+    database: str = Field("default_database", description="Chroma database inside the tenant.")
+    sentence_vectors: bool = Field(
+        True,
+        description="Embed the quotable sentences at ingest (collection '<collection>_sentences'), so "
+        "answers need no encoder call beyond the question's. Ingest embeds ~2x more text; off: "
+        "sentences are embedded when first needed.",
+    )
+    refresh_seconds: float = Field(
+        2.0,
+        ge=0,
+        description="mode: http: how often a reader checks the server for a newer index "
+        "(and rebuilds its local BM25 copy from the collection when it is missing or stale).",
+    )
 
 
 class ChunkingConfig(_Section):

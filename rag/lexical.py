@@ -11,6 +11,7 @@ import json
 import math
 import os
 import shutil
+import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -38,6 +39,9 @@ class LexicalIndex:
         self._ids: list[str] = []
         self._bm25: object | None = None
         self._df: dict[str, int] = {}
+        #: Changes with every save; a Chroma server's collection records the stamp of the index
+        #: that matches it, so a reader elsewhere can tell that its copy is stale.
+        self.stamp: str | None = None
 
     # ----------------------------------------------------------------- loading
     @classmethod
@@ -60,6 +64,7 @@ class LexicalIndex:
                     f"{self.folder}: built with stemming={meta.get('stemming')}, config says {self.stemming}; "
                     "run `sanad ingest --rebuild`"
                 )
+            self.stamp = meta.get("stamp")
             self._ids = json.loads((self.folder / _IDS).read_text(encoding="utf-8"))
             if self._ids:
                 self._set_bm25(bm25s.BM25.load(str(self.folder / _BM25), show_progress=False, verbosity=0))
@@ -100,14 +105,23 @@ class LexicalIndex:
         self._bm25 = retriever
 
     # ----------------------------------------------------------------- writing
-    def update(self, remove: Iterable[str], add: Mapping[str, list[str]]) -> None:
-        """Drop the ``remove`` ids, add ``add`` (id -> tokens), re-index and save."""
+    def update(self, remove: Iterable[str], add: Mapping[str, list[str]], *, stamp: str | None = None) -> None:
+        """Drop the ``remove`` ids, add ``add`` (id -> tokens), re-index and save under ``stamp``
+        (default: a new one)."""
         self._load_tokens()
         for chunk_id in remove:
             self._tokens.pop(chunk_id, None)
         for chunk_id, tokens in add.items():
             self._tokens[chunk_id] = " ".join(tokens)
         self._rebuild()
+        self.stamp = stamp or uuid.uuid4().hex
+        self._save(self.folder)
+
+    def replace(self, tokens: Mapping[str, list[str]], *, stamp: str | None) -> None:
+        """Hold exactly ``tokens`` (id -> tokens), without reading the old folder; save under ``stamp``."""
+        self._tokens = {chunk_id: " ".join(t) for chunk_id, t in tokens.items()}
+        self._rebuild()
+        self.stamp = stamp or uuid.uuid4().hex
         self._save(self.folder)
 
     def clear(self) -> None:
@@ -137,7 +151,9 @@ class LexicalIndex:
         (tmp / _IDS).write_text(json.dumps(self._ids, ensure_ascii=False), encoding="utf-8")
         if self._bm25 is not None:
             self._bm25.save(str(tmp / _BM25), show_progress=False)  # type: ignore[attr-defined]
-        (tmp / _META).write_text(json.dumps({"stemming": self.stemming, "chunks": len(self._ids)}), encoding="utf-8")
+        (tmp / _META).write_text(
+            json.dumps({"stemming": self.stemming, "chunks": len(self._ids), "stamp": self.stamp}), encoding="utf-8"
+        )
         shutil.rmtree(old, ignore_errors=True)
         if folder.exists():
             folder.rename(old)

@@ -8,13 +8,12 @@ Relative score fusion follows llama-index's ``QueryFusionRetriever`` in
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
-from llama_index.core.schema import BaseNode
-from llama_index.core.vector_stores.types import VectorStoreQuery
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from ingest.manifest import file_key_of
@@ -113,13 +112,16 @@ class HybridRetriever:
         timings["encode"] = _lap(clock)
         clock = time.perf_counter()
         dense_hits: list[tuple[str, float]] = []
-        nodes: dict[str, BaseNode] = {}
         if mode != "lexical":
-            dense = self.vector_store.query(
-                VectorStoreQuery(query_embedding=query_embedding, similarity_top_k=self.config.candidates)
+            # Ids and distances only: the texts of the few passages kept are fetched after fusion.
+            # Scores as ChromaVectorStore gives them (exp(-distance)).
+            dense = self.vector_store.client.query(
+                query_embeddings=[query_embedding], n_results=self.config.candidates, include=["distances"]
             )
-            dense_hits = list(zip(dense.ids or [], dense.similarities or [], strict=False))
-            nodes = {node.node_id: node for node in dense.nodes or []}
+            dense_hits = [
+                (chunk, math.exp(-distance))
+                for chunk, distance in zip(dense["ids"][0], (dense["distances"] or [[]])[0], strict=False)
+            ]
         timings["dense"] = _lap(clock)
 
         clock = time.perf_counter()
@@ -137,28 +139,30 @@ class HybridRetriever:
             fused = relative_score_fusion([dense_hits, lexical_hits], weights)
         fused = boost_by_article(fused, self.config.article_weight)[:top_k]
         dense_scores, lexical_scores = dict(dense_hits), dict(lexical_hits)
-        missing = [chunk for chunk, _ in fused if chunk not in nodes]
-        if missing:
-            nodes.update({node.node_id: node for node in self.vector_store.get_nodes(node_ids=missing)})
+        stored: dict[str, tuple[str, dict]] = {}
+        if fused:  # the kept passages' texts and metadata, in one read
+            got = self.vector_store.client.get(ids=[chunk for chunk, _ in fused], include=["documents", "metadatas"])
+            for chunk, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False):
+                stored[chunk] = (text or "", dict(meta or {}))
         # A chunk another process is rewriting at this moment may come back without its metadata: skip it.
         passages = [
-            _passage(nodes[chunk], score, dense_scores.get(chunk), lexical_scores.get(chunk))
+            _passage(chunk, *stored[chunk], score, dense_scores.get(chunk), lexical_scores.get(chunk))
             for chunk, score in fused
-            if chunk in nodes and "file" in nodes[chunk].metadata
+            if chunk in stored and "file" in stored[chunk][1]
         ]
         timings["fusion"] = _lap(clock)
         return Retrieval(passages=passages, query_embedding=query_embedding, timings_ms=timings)
 
 
-def _passage(node: BaseNode, score: float, dense: float | None, lexical: float | None) -> Passage:
-    meta = node.metadata
+def _passage(chunk: str, text: str, meta: dict, score: float, dense: float | None, lexical: float | None) -> Passage:
+    """A passage from a stored chunk: its text (the Chroma document) and metadata."""
     return Passage(
-        chunk_id=node.node_id,
+        chunk_id=chunk,
         file=str(meta["file"]),
         root=str(meta["root"]),
         start=int(meta["start"]),
         end=int(meta["end"]),
-        text=node.get_content(),
+        text=text,
         score=score,
         dense_score=dense,
         lexical_score=lexical,

@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,12 +20,13 @@ from tests.conftest import free_port, write_config
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture()
-def chroma_port(tmp_path: Path):
+@contextmanager
+def running_chroma(data: Path) -> Iterator[int]:
+    """A real `chroma run` server on a free 127.0.0.1 port, stopped on exit; yields the port."""
     chroma = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
     port = free_port()
     server = subprocess.Popen(
-        [chroma, "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1", "--port", str(port)],
+        [chroma, "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -43,6 +46,12 @@ def chroma_port(tmp_path: Path):
         server.wait(timeout=30)
 
 
+@pytest.fixture()
+def chroma_port(tmp_path: Path) -> Iterator[int]:
+    with running_chroma(tmp_path / "server-data") as port:
+        yield port
+
+
 def test_ingest_and_ask_through_a_chroma_server(tmp_path: Path, small_corpus: Path, chroma_port: int) -> None:
     config = write_config(
         tmp_path,
@@ -57,6 +66,45 @@ def test_ingest_and_ask_through_a_chroma_server(tmp_path: Path, small_corpus: Pa
     answer = assistant.ask("من هو الرئيس الفرنسي الذي افتتح المؤتمر؟")
     assert answer.found and "فرنسوا هولاند" in answer.answer
     assert answer.citations[0].file == "b.txt"
+
+
+def test_tenant_database_and_token_are_passed_to_the_server(
+    tmp_path: Path, small_corpus: Path, chroma_port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import chromadb
+    from chromadb.config import Settings
+
+    admin = chromadb.AdminClient(
+        Settings(
+            chroma_api_impl="chromadb.api.fastapi.FastAPI",
+            chroma_server_host="127.0.0.1",
+            chroma_server_http_port=chroma_port,
+            anonymized_telemetry=False,
+        )
+    )
+    admin.create_database("newsroom", tenant="default_tenant")
+    monkeypatch.setenv("SANAD_TEST_CHROMA_TOKEN", "not-checked-by-chroma-run")
+    store = {
+        "mode": "http",
+        "host": "127.0.0.1",
+        "port": chroma_port,
+        "database": "newsroom",
+        "auth_token_env": "SANAD_TEST_CHROMA_TOKEN",
+    }
+    config = write_config(
+        tmp_path, corpus={"path": str(small_corpus)}, index={"path": str(tmp_path / "index")}, store=store
+    )
+    assistant = Assistant.from_config(config)
+    assert len(assistant.ingest().added) == 3
+    assert assistant.ask("من هو الرئيس الفرنسي الذي افتتح المؤتمر؟").found
+    in_newsroom = chromadb.HttpClient(host="127.0.0.1", port=chroma_port, database="newsroom")
+    in_default = chromadb.HttpClient(host="127.0.0.1", port=chroma_port)
+    assert in_newsroom.get_collection("sanad").count() == 3
+    assert "sanad" not in [c.name for c in in_default.list_collections()]
+
+    monkeypatch.delenv("SANAD_TEST_CHROMA_TOKEN")
+    with pytest.raises(StoreUnavailableError, match="SANAD_TEST_CHROMA_TOKEN is not set"):
+        Assistant.from_config(config).ingest()
 
 
 def test_unreachable_server_is_a_clear_error(tmp_path: Path, small_corpus: Path) -> None:
