@@ -11,7 +11,12 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from ingest.manifest import FileRecord, Manifest
 from ingest.pipeline import (
@@ -23,9 +28,18 @@ from ingest.pipeline import (
     lexical_from_store,
     mismatch_message,
 )
-from rag.answer import EMPTY_QUESTION_AR, EMPTY_QUESTION_EN, ExtractiveAnswerer
+from rag.answer import (
+    _COS_RANGE_CROSS_SCRIPT,
+    _COS_RANGE_SAME_SCRIPT,
+    EMPTY_QUESTION_AR,
+    EMPTY_QUESTION_EN,
+    ExtractiveAnswerer,
+    not_found_message,
+)
 from rag.config import SanadConfig, load_config
 from rag.embeddings import build_embedding, embedding_fingerprint
+from rag.followup import standalone_question
+from rag.generate import Generated
 from rag.lexical import LexicalIndex
 from rag.retrieve import HybridRetriever, Retrieval
 from rag.sources import SourceText, read_source
@@ -40,6 +54,9 @@ from rag.store import (
 )
 from rag.textnorm import is_arabic
 from rag.types import Answer
+
+if TYPE_CHECKING:
+    from rag.generate import LLMAnswerer
 
 __all__ = ["Assistant", "EmptyIndexError", "IndexDamagedError"]
 
@@ -84,6 +101,7 @@ class Assistant:
         self._retriever: HybridRetriever | None = None
         self._answerer: ExtractiveAnswerer | None = None
         self._manifest_stamp: float | None = None
+        self._generator: LLMAnswerer | None = None
 
     @classmethod
     def from_config(cls, path: str | Path | None = None, index_dir: str | Path | None = None) -> Assistant:
@@ -311,31 +329,83 @@ class Assistant:
                 time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")
 
-    def ask(self, question: str, history: Sequence[object] | None = None, *, top_k: int | None = None) -> Answer:
+    def _clean(self, question: str) -> tuple[str, Answer | None]:
+        """The text to search for, or the reply to a question that cannot be searched."""
+        text = _MARKUP.sub(" ", question[: MAX_QUESTION_CHARS * 4]).strip()[:MAX_QUESTION_CHARS]
+        if not any(ch.isalnum() for ch in text):
+            message = EMPTY_QUESTION_AR if is_arabic(question) or not text else EMPTY_QUESTION_EN
+            return text, Answer(question=question, answer=message, found=False, timings_ms={"total": 0.0})
+        if not _readable_script(text):
+            return text, Answer(question=question, answer=UNSUPPORTED_LANGUAGE, found=False, timings_ms={"total": 0.0})
+        return text, None
+
+    def _mode(self, mode: str | None) -> str:
+        mode = mode or self.config.answer.mode
+        if mode not in ("extractive", "llm"):
+            raise ValueError(f"answer mode {mode!r}: expected extractive or llm")
+        return mode
+
+    def _llm_answerer(self) -> LLMAnswerer:
+        """The model client (built on first use: a chat in extractive mode never needs it)."""
+        with self._lock:
+            if self._generator is None:
+                from rag.generate import LLMAnswerer
+
+                embed_model = build_embedding(self.config.embedding)
+                self._generator = LLMAnswerer(self.config.llm, close=partial(_close, embed_model))
+            return self._generator
+
+    def _standalone(self, text: str, history: Sequence[object] | None, mode: str) -> str:
+        """``text`` rewritten into a standalone question from ``history`` (by the model in llm mode)."""
+        if not history:
+            return text
+        rewrite = None
+        if mode == "llm" and self.config.llm.rewrite_followups:
+            rewrite = self._llm_answerer().rewrite
+        return standalone_question(text, list(history), rewrite)[:MAX_QUESTION_CHARS]
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[object] | None = None,
+        *,
+        top_k: int | None = None,
+        mode: str | None = None,
+    ) -> Answer:
         """Answer ``question`` from the articles, citing the exact passages used.
 
         Args:
             question: Arabic or English; HTML tags in it are ignored, and only its first
                 ``MAX_QUESTION_CHARS`` characters are used. A question in another script
                 gets :data:`UNSUPPORTED_LANGUAGE`, an empty one a request for a question.
-            history: earlier turns of a chat; accepted for API stability and not yet
-                used (each question is answered on its own).
+            history: earlier turns of this chat — Gradio messages (``{"role", "content"}``),
+                ``(question, answer)`` pairs or earlier questions. A follow-up ("ومتى قُتل؟")
+                is rewritten into a standalone question before retrieval (``Answer.standalone_question``).
             top_k: passages to retrieve (default ``retrieval.top_k``).
+            mode: ``extractive`` or ``llm`` (default ``answer.mode``).
 
         Raises:
             EmptyIndexError: nothing has been ingested.
             IndexMismatchError: the index was built with another model or settings.
+            LLMError: (llm mode) the model server is down, lacks the model, or timed out.
         """
+        if self._mode(mode) == "llm":
+            final = None
+            for piece in self.stream(question, history, top_k=top_k, mode="llm"):
+                if isinstance(piece, Answer):
+                    final = piece
+            assert final is not None
+            return final
         started = time.perf_counter()
-        text = _MARKUP.sub(" ", question[: MAX_QUESTION_CHARS * 4]).strip()[:MAX_QUESTION_CHARS]
-        if not any(ch.isalnum() for ch in text):
-            message = EMPTY_QUESTION_AR if is_arabic(question) or not text else EMPTY_QUESTION_EN
-            return Answer(question=question, answer=message, found=False, timings_ms={"total": 0.0})
-        if not _readable_script(text):
-            return Answer(question=question, answer=UNSUPPORTED_LANGUAGE, found=False, timings_ms={"total": 0.0})
-        retrieval, answerer = self._retrieve(text, top_k)
+        text, early = self._clean(question)
+        if early is not None:
+            return early
+        standalone = self._standalone(text, history, "extractive")
+        retrieval, answerer = self._retrieve(standalone, top_k)
         retrieved_at = time.perf_counter()
-        answer_text, found, citations, confidence = answerer.answer(text, retrieval.query_embedding, retrieval.passages)
+        answer_text, found, citations, confidence = answerer.answer(
+            standalone, retrieval.query_embedding, retrieval.passages
+        )
         done = time.perf_counter()
         timings = {
             "retrieve": (retrieved_at - started) * 1000,
@@ -351,16 +421,93 @@ class Assistant:
             retrieved=retrieval.passages,
             timings_ms=timings,
             confidence=confidence,
+            standalone_question=standalone if standalone != text else None,
         )
 
     def stream(
-        self, question: str, history: Sequence[object] | None = None, *, top_k: int | None = None
+        self,
+        question: str,
+        history: Sequence[object] | None = None,
+        *,
+        top_k: int | None = None,
+        mode: str | None = None,
     ) -> Iterator[str | Answer]:
-        """Yield the answer text in pieces, then the final :class:`Answer` (with citations)."""
-        answer = self.ask(question, history, top_k=top_k)
-        for line in answer.answer.splitlines(keepends=True):
-            words = line.split(" ")
-            for i in range(0, len(words), 4):
-                piece = " ".join(words[i : i + 4])
-                yield piece + (" " if i + 4 < len(words) else "")
-        yield answer
+        """Yield the answer text in pieces as it is produced, then the final :class:`Answer`.
+
+        In llm mode the pieces are the model's tokens (markers naming no passage already
+        removed); the final answer is the *verified* text with its citations, which may
+        differ from what streamed (unsupported claims marked, injected instructions dropped).
+        Arguments and errors as for :meth:`ask`.
+        """
+        if self._mode(mode) == "extractive":
+            answer = self.ask(question, history, top_k=top_k, mode="extractive")
+            for line in answer.answer.splitlines(keepends=True):
+                words = line.split(" ")
+                for i in range(0, len(words), 4):
+                    piece = " ".join(words[i : i + 4])
+                    yield piece + (" " if i + 4 < len(words) else "")
+            yield answer
+            return
+        started = time.perf_counter()
+        text, early = self._clean(question)
+        if early is not None:
+            yield early
+            return
+        generator = self._llm_answerer()
+        standalone = self._standalone(text, history, "llm")
+        rewritten = time.perf_counter()
+        retrieval, answerer = self._retrieve(standalone, top_k)
+        passages = retrieval.passages
+        # The same evidence test as the extractive answer: when no retrieved sentence supports the
+        # question, the model is not asked (it would only have nothing, or something invented, to say).
+        _, supported, _, confidence = answerer.answer(standalone, retrieval.query_embedding, passages)
+        retrieved_at = time.perf_counter()
+        timings = {
+            "rewrite": (rewritten - started) * 1000,
+            "retrieve": (retrieved_at - rewritten) * 1000,
+            **{f"retrieve_{k}": v for k, v in retrieval.timings_ms.items()},
+        }
+        common = {
+            "question": question,
+            "retrieved": passages,
+            "confidence": confidence,
+            "mode": "llm",
+            "standalone_question": standalone if standalone != text else None,
+        }
+        if not supported:
+            timings["total"] = (time.perf_counter() - started) * 1000
+            message = not_found_message(standalone)
+            yield message
+            yield Answer(
+                answer=message,
+                found=False,
+                timings_ms=timings,
+                generation={"model": self.config.llm.model, "skipped": "no retrieved passage supports the question"},
+                **common,
+            )
+            return
+        for piece in generator.stream(standalone, passages):
+            if isinstance(piece, Generated):
+                timings.update(piece.timings_ms)
+                timings["total"] = (time.perf_counter() - started) * 1000
+                yield Answer(
+                    answer=piece.verified.text,
+                    found=piece.verified.found,
+                    citations=piece.verified.citations,
+                    timings_ms=timings,
+                    generation={**piece.stats, "model_text": piece.model_text},
+                    **common,
+                )
+            else:
+                yield piece
+
+
+def _close(embed_model: BaseEmbedding, claim: str, passage: str) -> bool:
+    """The encoder's test that ``passage`` supports ``claim`` (used when they share few words, e.g.
+    an English claim about an Arabic passage): cosine at or above the middle of the range the
+    extractive answerer treats as evidence (rag.answer)."""
+    a = np.asarray(embed_model.get_query_embedding(claim))
+    b = np.asarray(embed_model.get_text_embedding(passage))
+    cosine = float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b) + 1e-9))
+    low, high = _COS_RANGE_SAME_SCRIPT if is_arabic(claim) == is_arabic(passage) else _COS_RANGE_CROSS_SCRIPT
+    return cosine >= (low + high) / 2

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -79,12 +80,33 @@ def _ingest(assistant: Assistant, args: argparse.Namespace) -> int:
     return 1 if report.failed and not (report.added or report.updated or report.unchanged) else 0
 
 
+def _skeleton(text: str) -> str:
+    """``text`` without spaces and sentence punctuation ("claim [1]." and "claim. [1]" read the same)."""
+    return re.sub(r"[\s.!?؟،,]+", "", text)
+
+
 def _ask(assistant: Assistant, args: argparse.Namespace) -> int:
-    answer = assistant.ask(args.question, top_k=args.top_k)
     if args.json:
+        answer = assistant.ask(args.question, top_k=args.top_k)
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0
-    print(answer.answer)
+    from rag.types import Answer
+
+    shown: list[str] = []
+    answer = None
+    for piece in assistant.stream(args.question, top_k=args.top_k):  # printed as it arrives
+        if isinstance(piece, Answer):
+            answer = piece
+        else:
+            shown.append(piece)
+            sys.stdout.write(piece)
+            sys.stdout.flush()
+    assert answer is not None
+    print()
+    if _skeleton("".join(shown)) != _skeleton(answer.answer):
+        # llm mode: verification changed the model's text (markers removed, claims marked or dropped)
+        print("\n— verified answer —")
+        print(answer.answer)
     if answer.citations:
         print()
         for citation in answer.citations:

@@ -20,6 +20,7 @@ __all__ = [
     "CorpusConfig",
     "EmbeddingConfig",
     "IndexConfig",
+    "LLMConfig",
     "RetrievalConfig",
     "SanadConfig",
     "StoreConfig",
@@ -141,7 +142,11 @@ class RetrievalConfig(_Section):
 
 
 class AnswerConfig(_Section):
-    mode: Literal["extractive"] = Field("extractive", description="extractive: quote the best sentences, no LLM.")
+    mode: Literal["extractive", "llm"] = Field(
+        "extractive",
+        description="extractive: quote the best sentences, no LLM. llm: a model (section `llm`) writes the "
+        "answer from the numbered passages; every [n] it writes is verified.",
+    )
     passages: int = Field(3, ge=1, le=20, description="Top passages whose sentences may be quoted.")
     max_sentences: int = Field(2, ge=1, le=10, description="Most sentences quoted in an answer.")
     min_confidence: float = Field(
@@ -150,6 +155,37 @@ class AnswerConfig(_Section):
         le=1,
         description="Below this evidence score the answer is 'not in the articles' "
         "(calibrated in docs/quality.md; 0.4 refuses more).",
+    )
+
+
+class LLMConfig(_Section):
+    provider: Literal["openai-compatible", "ollama"] = Field(
+        "openai-compatible",
+        description="openai-compatible: any server speaking OpenAI's /v1 API (llama.cpp's server, Ollama's /v1, "
+        "vLLM, hosted APIs); ollama: Ollama's own API.",
+    )
+    base_url: str | None = Field(
+        None,
+        description="The server, e.g. http://127.0.0.1:8080/v1 (llama.cpp), http://127.0.0.1:11434/v1 "
+        "(Ollama, OpenAI API) or http://127.0.0.1:11434 (provider: ollama).",
+        pattern=r"^https?://",
+    )
+    model: str | None = Field(None, description="Model name as the server knows it.")
+    api_key: str | None = Field(
+        None,
+        description="'env:VAR': the API key is read from $VAR when the model is first used. Never put a key "
+        "in this file.",
+        pattern=r"^env:[A-Za-z_][A-Za-z0-9_]*$",
+    )
+    timeout: float = Field(60.0, gt=0, le=3600, description="Seconds to wait for the server (each read).")
+    max_tokens: int = Field(512, ge=16, le=32768, description="Longest answer, in the model's tokens.")
+    temperature: float = Field(0.1, ge=0, le=2, description="Sampling temperature (low: stick to the passages).")
+    context_window: int = Field(
+        4096, ge=512, description="The model's context, in tokens; passages are trimmed to fit with max_tokens."
+    )
+    passages: int = Field(5, ge=1, le=20, description="Retrieved passages given to the model, numbered [1]..[n].")
+    rewrite_followups: bool = Field(
+        True, description="Let the model rewrite a follow-up question into a standalone one before retrieval."
     )
 
 
@@ -172,7 +208,16 @@ class SanadConfig(_Section):
     chunking: ChunkingConfig = Field(default_factory=ChunkingConfig)
     retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
     answer: AnswerConfig = Field(default_factory=AnswerConfig)
+    llm: LLMConfig = Field(default_factory=LLMConfig)
     ui: UIConfig = Field(default_factory=UIConfig)
+
+    @model_validator(mode="after")
+    def _llm_needed(self) -> SanadConfig:
+        if self.answer.mode == "llm":
+            for key in ("base_url", "model"):
+                if not getattr(self.llm, key):
+                    raise ValueError(f"llm.{key} is required when answer.mode is llm")
+        return self
 
     def resolved(self, base: Path) -> SanadConfig:
         """A copy whose relative paths are made absolute against ``base``."""

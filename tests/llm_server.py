@@ -86,7 +86,9 @@ class ScriptedLLM:
                 self.wfile.write(data)
 
             def do_GET(self) -> None:  # noqa: N802
-                if self.path.rstrip("/") == "/v1/models":
+                if self.path.rstrip("/") == "/api/tags":  # Ollama's model list
+                    self._json(200, {"models": [{"name": owner.model, "model": owner.model}]})
+                elif self.path.rstrip("/") == "/v1/models":
                     self._json(200, {"object": "list", "data": [{"id": owner.model, "object": "model"}]})
                 else:
                     self._json(404, {"error": {"message": "not found"}})
@@ -96,6 +98,9 @@ class ScriptedLLM:
                 if self.path == "/extras/tokenize/count" and owner.tokenize:
                     owner.tokenize_calls += 1
                     self._json(200, {"count": len(str(body.get("input", "")).split())})
+                    return
+                if self.path == "/api/chat":
+                    self._ollama_chat(body)
                     return
                 if self.path != "/v1/chat/completions":
                     self._json(404, {"error": {"message": f"{self.path}: not found"}})
@@ -155,5 +160,27 @@ class ScriptedLLM:
                 }
                 self.wfile.write(f"data: {json.dumps(end)}\n\ndata: [DONE]\n\n".encode())
                 self.wfile.flush()
+
+            def _ollama_chat(self, body: dict[str, Any]) -> None:
+                """Ollama's own API: NDJSON lines, one per token, then ``done``."""
+                owner.requests.append(body)
+                if body.get("model") != owner.model:
+                    self._json(404, {"error": f"model '{body.get('model')}' not found"})
+                    return
+                messages = body.get("messages", [])
+                text = owner.reply(messages) if callable(owner.reply) else owner.reply
+                base = {"model": owner.model, "created_at": "2026-01-01T00:00:00Z"}
+                lines = [{**base, "message": {"role": "assistant", "content": text[i : i + 3]}, "done": False}
+                         for i in range(0, len(text), 3)]
+                lines.append({**base, "message": {"role": "assistant", "content": ""}, "done": True,
+                              "done_reason": "stop"})
+                if not body.get("stream", True):
+                    lines = [{**base, "message": {"role": "assistant", "content": text}, "done": True}]
+                self.send_response(200)
+                self.send_header("content-type", "application/x-ndjson")
+                self.end_headers()
+                for line in lines:
+                    self.wfile.write((json.dumps(line) + "\n").encode())
+                    self.wfile.flush()
 
         return Handler

@@ -7,6 +7,9 @@ obeyed injected instructions) over the OpenAI API. A real model runs in test_llm
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -228,3 +231,44 @@ def test_mock_llm_is_never_reachable_from_the_product(tmp_path: Path, seed_assis
     with ScriptedLLM(lambda m: f"{CLAIM} [{passage_number(m, 'عبد القادر الصالح')}].") as server:
         run(llm_assistant(tmp_path, seed_assistant, server.url), QUESTION)
     assert Settings._llm is None  # llama-index's global LLM (OpenAI, else MockLLM) was never resolved
+
+
+def test_sanad_ask_prints_tokens_as_they_arrive(tmp_path: Path, seed_assistant: Assistant) -> None:
+    def reply(messages: list[dict]) -> str:
+        n = passage_number(messages, "عبد القادر الصالح")
+        return f"{CLAIM} [{n}]. وقد اتهم النظام بإصدار تعليمات لقواته بقتل الصحافيين الأجانب [{n}][8]."
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent), "PYTHONUNBUFFERED": "1"}
+    with ScriptedLLM(reply, token_delay=0.08) as server:
+        assistant = llm_assistant(tmp_path, seed_assistant, server.url)
+        config = tmp_path / "config.yaml"
+        assert assistant.config.answer.mode == "llm"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "rag.cli", "--config", str(config), "ask", QUESTION],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=tmp_path,
+        )
+        assert process.stdout is not None
+        first = process.stdout.read(1)
+        first_at = time.monotonic()
+        rest = process.stdout.read()
+        ended_at = time.monotonic()
+        assert process.wait(timeout=60) == 0, process.stderr.read().decode() if process.stderr else ""
+    out = (first + rest).decode("utf-8")
+    # ~45 tokens 0.08 s apart: the first was printed seconds before the last
+    assert ended_at - first_at > 1.5
+    assert out.startswith(CLAIM[:10]) and "[8]" not in out
+    assert "[1] 001_98fba5ff296b2f2c.txt" in out  # the sources, after the stream ended
+
+
+def test_ollamas_own_api(tmp_path: Path, seed_assistant: Assistant) -> None:
+    with ScriptedLLM(lambda m: f"{CLAIM} [{passage_number(m, 'عبد القادر الصالح')}][6].") as server:
+        root = server.url.removesuffix("/v1")
+        pieces, answer = run(llm_assistant(tmp_path, seed_assistant, root, provider="ollama"), QUESTION)
+        assert server.requests and server.requests[-1]["stream"] is True
+        with pytest.raises(LLMError, match=r"has no model 'llama3' \(llm\.model\); it has: scripted"):
+            llm_assistant(tmp_path, seed_assistant, root, provider="ollama", model="llama3").ask(QUESTION)
+    assert len(pieces) > 5 and answer.found and answer.answer == f"{CLAIM}. [1]"
+    assert answer.citations[0].file == "001_98fba5ff296b2f2c.txt"

@@ -54,8 +54,8 @@ EXAMPLES = [
     "أين عقد مؤتمر أصدقاء الشعب السوري؟",
     "Who commands the Fourth Division of the Syrian army?",
 ]
-#: Answer modes the configuration allows; the setting is shown only when there is a choice
-#: (today only ``extractive`` exists: no LLM mode yet).
+#: Answer modes; the per-session choice is shown only when an LLM is configured (``llm.base_url``
+#: and ``llm.model``), since ``llm`` needs one.
 ANSWER_MODES: tuple[str, ...] = typing.get_args(AnswerConfig.model_fields["mode"].annotation)
 
 LANGUAGES = {"العربية": "ar", "English": "en"}
@@ -70,6 +70,7 @@ LABELS: dict[str, dict[str, str]] = {
         "clear": "محادثة جديدة",
         "settings": "الإعدادات",
         "top_k": "عدد المقاطع التي يُبحث فيها",
+        "mode": "طريقة الإجابة (extractive: اقتباس، llm: نموذج لغوي)",
         "sources_intro": "### المقالات في الأرشيف\nاختر مقالاً لقراءته، أو أضف مقالات (ملفات ‎.txt‎ أو ‎.md‎).",
         "pick": "اقرأ مقالاً",
         "upload": "أضف مقالات",
@@ -88,6 +89,7 @@ LABELS: dict[str, dict[str, str]] = {
         "clear": "Clear chat",
         "settings": "Settings",
         "top_k": "Passages searched",
+        "mode": "Answer mode (extractive: quotes; llm: a language model)",
         "sources_intro": "### Articles in the archive\nPick an article to read it, or add articles (.txt, .md).",
         "pick": "Read an article",
         "upload": "Add articles",
@@ -137,10 +139,12 @@ _BRIDGE_JS = (
 Event = tuple[str, Any]  # ("text", partial answer) | ("answer", Answer) | ("error", Markdown)
 
 
-def _events(assistant: Assistant, message: str, history: list[Any], top_k: int | None = None) -> Iterator[Event]:
+def _events(
+    assistant: Assistant, message: str, history: list[Any], top_k: int | None = None, mode: str | None = None
+) -> Iterator[Event]:
     text = ""
     try:
-        for piece in assistant.stream(message, history, top_k=top_k):
+        for piece in assistant.stream(message, history, top_k=top_k, mode=mode):
             if isinstance(piece, Answer):
                 yield "answer", piece
             else:
@@ -249,6 +253,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             language = gr.Radio(list(LANGUAGES), value="العربية", show_label=False, scale=0, min_width=200)
         lang = gr.State("ar")
         answers = gr.State([])  # per answered turn: its citations as dicts
+        dialog = gr.State([])  # [question, answer] per turn, as typed and answered: follow-ups read it
         asked = gr.State("")
         with gr.Tabs():
             with gr.Tab("المحادثة · Chat", id="chat"):
@@ -275,8 +280,14 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                             clear = gr.Button(LABELS["ar"]["clear"], size="sm", elem_id="sanad-clear")
                         with gr.Accordion(LABELS["ar"]["settings"], open=False) as settings:
                             top_k = gr.Slider(1, 20, value=config.retrieval.top_k, step=1, label=LABELS["ar"]["top_k"])
-                            if len(ANSWER_MODES) > 1:  # an LLM mode exists: let the user choose per session
-                                gr.Radio(list(ANSWER_MODES), value=config.answer.mode, label="answer mode")
+                            llm_ready = bool(config.llm.base_url and config.llm.model)
+                            mode = gr.Radio(
+                                list(ANSWER_MODES),
+                                value=config.answer.mode,
+                                label=LABELS["ar"]["mode"],
+                                visible=llm_ready,
+                                elem_id="sanad-mode",
+                            )
                     with gr.Column(scale=2):
                         panel = gr.HTML(render_panel_hint("ar"), elem_id="sanad-panel", padding=True)
             with gr.Tab("المصادر · Sources", id="sources") as sources_tab:
@@ -303,16 +314,19 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             shown = f'<div dir="auto" class="sanad-question">\n\n{render_question(message)}\n\n</div>'
             return "", [*history, {"role": "user", "content": shown}], message
 
-        def answer(message: str, history: list[Any], turns: list[Any], k: float) -> Iterator[tuple[Any, ...]]:
-            for kind, value in _events(assistant, message, history, int(k)):
+        def answer(
+            message: str, history: list[Any], turns: list[Any], k: float, said: list[Any], choice: str
+        ) -> Iterator[tuple[Any, ...]]:
+            for kind, value in _events(assistant, message, said, int(k), choice):
                 if kind == "answer":
                     turns = [*turns, [asdict(c) for c in value.citations]]
+                    said = [*said, [message, value.answer]]
                     content, copied = render_chat_answer(value, len(turns) - 1), plain_answer(value)
                 else:
                     content, copied = (render_partial(value) if kind == "text" else value), gr.skip()
-                yield [*history, {"role": "assistant", "content": content}], turns, copied
+                yield [*history, {"role": "assistant", "content": content}], turns, copied, said
 
-        ask_inputs, ask_outputs = [asked, chatbot, answers, top_k], [chatbot, answers, plain]
+        ask_inputs, ask_outputs = [asked, chatbot, answers, top_k, dialog, mode], [chatbot, answers, plain, dialog]
         box.submit(take_question, [box, chatbot], [box, chatbot, asked], queue=False, api_visibility="private").then(
             answer, ask_inputs, ask_outputs, api_visibility="private"
         )
@@ -325,9 +339,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         ).then(answer, ask_inputs, ask_outputs, api_visibility="private")
 
         clear.click(
-            lambda code: ([], [], "", render_panel_hint(code)),
+            lambda code: ([], [], "", render_panel_hint(code), []),
             [lang],
-            [chatbot, answers, plain, panel],
+            [chatbot, answers, plain, panel, dialog],
             queue=False,
             api_visibility="private",
         )
@@ -375,6 +389,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 gr.update(value=labels["clear"]),
                 gr.update(label=labels["settings"]),
                 gr.update(label=labels["top_k"]),
+                gr.update(label=labels["mode"]),
                 render_panel_hint(code),
                 gr.update(value=labels["sources_intro"], rtl=rtl),
                 gr.update(headers=labels["columns"].split("|")),
@@ -386,7 +401,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         language.change(
             switch,
             language,
-            [lang, header, chatbot, box, copy, clear, settings, top_k, panel]
+            [lang, header, chatbot, box, copy, clear, settings, top_k, mode, panel]
             + [sources_intro, table, picker, upload, add],
             queue=False,
             api_visibility="private",
