@@ -26,12 +26,13 @@ _PATTERNS = [
     r"\b(reply|respond|answer|say)\s+only\s+(with|that)\b",
     r"\b(always|only)\s+cite\b",
     r"\bdo not (cite|mention)\b.{0,40}\b(passage|source)s?\b",
-    # Arabic
-    r"(تجاهل|تجاهلي|انس|انسى|اهمل|أهمل)\S*\s.{0,40}(التعليمات|الأوامر|الاوامر|التوجيهات|السابق|أعلاه|اعلاه)",
-    r"(تعليمات|أوامر|اوامر)\s+(جديدة|النظام)",
-    r"أنت\s+الآن|انت\s+الان",
-    r"(أجب|اجب|قل|رد)\s+فقط\b",
-    r"(استشهد|اذكر)\s+دائما",
+    # Arabic (whole words: تجاهلت شكواهم السابقة is news, تجاهل التعليمات السابقة is not)
+    r"(?<!\w)(تجاهل|تجاهلي|تجاهلوا|انس|انسى|انسي|أهمل|اهمل|اترك)(?!\w)"
+    r".{0,30}(التعليمات|الأوامر|الاوامر|التوجيهات|كل ما سبق)",
+    r"(?<!\w)(أنت|انت)\s+(الآن|الان)\s+(مساعد|نموذج|روبوت|برنامج)",
+    r"(?<!\w)(أجب|اجب|قل|ردّ)\s+فقط(?!\w)",
+    r"(?<!\w)(استشهد|اذكر)\s+دائما(?!\w)",
+    r"(?<!\w)(تعليمات|أوامر)\s+(للمساعد|للنموذج|للذكاء)",
 ]
 _INSTRUCTION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE | re.DOTALL)
 # Chat-template and role tokens a passage could use to fake a turn of the conversation.

@@ -54,9 +54,12 @@ def browser_page(profile: Path, url: str, **context_options: Any) -> Iterator[An
 
 
 @contextmanager
-def served_chat(folder: Path, extra: dict[str, str] | None = None) -> Iterator[tuple[Any, str]]:
+def served_chat(
+    folder: Path, extra: dict[str, str] | None = None, settings: dict[str, dict] | None = None
+) -> Iterator[tuple[Any, str]]:
     """The real chat on a free 127.0.0.1 port over a copy of the seed articles (plus ``extra``
-    name -> text files), ingested into ``folder/index``. Yields ``(assistant, url)``."""
+    name -> text files), ingested into ``folder/index``, with config ``settings`` (section -> values)
+    on top. Yields ``(assistant, url)``."""
     from rag import Assistant
     from tests.conftest import SEEDS, free_port, write_config
     from ui.app import build_app
@@ -66,7 +69,7 @@ def served_chat(folder: Path, extra: dict[str, str] | None = None) -> Iterator[t
     for name, text in (extra or {}).items():
         (corpus / name).write_text(text, encoding="utf-8")
     assistant = Assistant.from_config(
-        write_config(folder, corpus={"path": str(corpus)}, index={"path": str(folder / "index")})
+        write_config(folder, corpus={"path": str(corpus)}, index={"path": str(folder / "index")}, **(settings or {}))
     )
     assistant.ingest()
     app = build_app(assistant)
