@@ -170,10 +170,13 @@ class ScriptedLLM:
                 messages = body.get("messages", [])
                 text = owner.reply(messages) if callable(owner.reply) else owner.reply
                 base = {"model": owner.model, "created_at": "2026-01-01T00:00:00Z"}
-                lines = [{**base, "message": {"role": "assistant", "content": text[i : i + 3]}, "done": False}
-                         for i in range(0, len(text), 3)]
-                lines.append({**base, "message": {"role": "assistant", "content": ""}, "done": True,
-                              "done_reason": "stop"})
+                lines = [
+                    {**base, "message": {"role": "assistant", "content": text[i : i + 3]}, "done": False}
+                    for i in range(0, len(text), 3)
+                ]
+                lines.append(
+                    {**base, "message": {"role": "assistant", "content": ""}, "done": True, "done_reason": "stop"}
+                )
                 if not body.get("stream", True):
                     lines = [{**base, "message": {"role": "assistant", "content": text}, "done": True}]
                 self.send_response(200)
