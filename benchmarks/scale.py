@@ -143,12 +143,12 @@ def hashed_encoder() -> Any:
     return HashedNgramEmbedding(model_name="hashed-ngram-384", embed_batch_size=256)
 
 
-def _assistant(index: Path, fast: bool) -> Any:
+def _assistant(index: Path, fast: bool, config_file: Path | None = None) -> Any:
     """An Assistant over ``index`` (default config); with ``fast``, passages use the hashed encoder."""
     from rag import Assistant
     from rag.config import load_config
 
-    config = load_config(ROOT / "config.yaml", index)
+    config = load_config(config_file or ROOT / "config.yaml", index)
     if fast:
         import rag.assistant
 
@@ -232,7 +232,7 @@ def phase_grow(args: argparse.Namespace) -> dict[str, Any]:
 
 def phase_query(args: argparse.Namespace) -> dict[str, Any]:
     """Ask ``--questions`` questions (from ``--questions-file``) once each; stage latencies and RSS."""
-    assistant = _assistant(args.index, fast=args.fast)
+    assistant = _assistant(args.index, fast=args.fast, config_file=args.config)
     questions = json.loads(Path(args.questions_file).read_text(encoding="utf-8"))
     assistant.ask(questions[0])  # open the index, load the encoder
     rss_open = peak_rss_mb()
@@ -311,12 +311,52 @@ def child(phase: str, **options: Any) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- cold start, Gradio
-def _cli(index: Path) -> list[str]:
-    return [sys.executable, "-m", "rag.cli", "--config", str(ROOT / "config.yaml"), "--index", str(index)]
+def _cli(index: Path, config: Path | None = None) -> list[str]:
+    config = config or ROOT / "config.yaml"
+    return [sys.executable, "-m", "rag.cli", "--config", str(config), "--index", str(index)]
 
 
-def _run_cli(index: Path, *args: str) -> None:
-    subprocess.run([*_cli(index), *args], check=True, capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+def _run_cli(index: Path, *args: str, config: Path | None = None) -> None:
+    subprocess.run(
+        [*_cli(index, config), *args], check=True, capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT)}
+    )
+
+
+def server_figures(workdir: Path, questions_file: Path) -> dict[str, Any]:
+    """Seed-scale query latency with ``store.mode: http`` against a local ``chroma run``."""
+    import socket
+    import urllib.request
+
+    import yaml
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    chroma = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
+    argv = [chroma, "run", "--path", str(workdir / "server-data"), "--host", "127.0.0.1", "--port", str(port)]
+    server = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("chroma run did not start") from None
+                time.sleep(0.3)
+        data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+        data["store"].update(mode="http", host="127.0.0.1", port=port)
+        config = workdir / "server-config.yaml"
+        config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        index = workdir / "server-index"
+        _run_cli(index, "ingest", "--quiet", str(SEEDS), config=config)
+        figures = child("query", index=index, questions_file=questions_file, config=config)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    figures.update(articles=5, store="http (chroma run on 127.0.0.1)")
+    return figures
 
 
 def cold_start(index: Path, runs: int) -> dict[str, Any]:
@@ -452,6 +492,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, nargs="*", default=[1, 2, 4, 8], help="concurrent askers")
     parser.add_argument("--duration", type=float, default=15.0, help="seconds per concurrency level")
     parser.add_argument("--no-gradio", action="store_true", help="skip the chat start and Gradio concurrency")
+    parser.add_argument("--server", action="store_true", help="also time seed-scale queries through `chroma run`")
     parser.add_argument("--json", type=Path, help="write every figure here")
     parser.add_argument("--plot", type=Path, help="write the growth curve (PNG) here")
     parser.add_argument("--workdir", type=Path, help="keep the corpus and indexes here (default: a temp folder)")
@@ -461,6 +502,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--questions-file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--fast", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--config", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--merge", type=Path, nargs="*", help="only combine earlier --json files into table/plot/json")
     args = parser.parse_args(argv)
 
@@ -527,6 +569,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{figures['articles']} articles: {json.dumps(figures)}", flush=True)
             results["queries"].append(figures)
 
+        if args.server:
+            results["server"] = server_figures(scratch, questions_file)
+            print("chroma server, seed scale:", json.dumps(results["server"]), flush=True)
         if args.cold_runs:
             results["cold_start"] = cold_start(seed_index, args.cold_runs)
             print("cold start:", json.dumps(results["cold_start"]), flush=True)
