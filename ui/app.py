@@ -279,7 +279,14 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                             copy = gr.Button(LABELS["ar"]["copy"], size="sm", elem_id="sanad-copy")
                             clear = gr.Button(LABELS["ar"]["clear"], size="sm", elem_id="sanad-clear")
                         with gr.Accordion(LABELS["ar"]["settings"], open=False) as settings:
-                            top_k = gr.Slider(1, 20, value=config.retrieval.top_k, step=1, label=LABELS["ar"]["top_k"])
+                            top_k = gr.Slider(
+                                1,
+                                20,
+                                value=config.retrieval.top_k,
+                                step=1,
+                                label=LABELS["ar"]["top_k"],
+                                elem_id="sanad-top-k",
+                            )
                             llm_ready = bool(config.llm.base_url and config.llm.model)
                             mode = gr.Radio(
                                 list(ANSWER_MODES),
