@@ -243,10 +243,16 @@ def test_number_of_passages_is_a_per_session_setting(served, page) -> None:
     page.get_by_text("الإعدادات").click()
     number = page.get_by_test_id("number-input")
     expect(number).to_have_value(str(assistant.config.retrieval.top_k), timeout=WAIT)
-    number.fill("1")
-    number.press("Tab")
-    # the slider takes the typed value once the box is left; ask only after that
-    expect(page.locator("#sanad-top-k input[type=range]")).to_have_value("1", timeout=WAIT)
+    # Move the slider itself (typing into its number box did not always commit in CI), and ask only
+    # once both the slider and its box show the new value.
+    slider = page.locator("#sanad-top-k input[type=range]")
+    for _ in range(5):
+        slider.fill("1")
+        if slider.input_value() == "1" and number.input_value() == "1":
+            break
+        page.wait_for_timeout(1000)
+    expect(slider).to_have_value("1")
+    expect(number).to_have_value("1")
     assert not page.locator("#sanad-mode").is_visible()  # no LLM configured: no answer mode to choose
     bot = _ask(page, question, "المصادر")
     expect(bot.locator("li a.sanad-cite")).to_have_count(len(narrow.citations))
