@@ -39,7 +39,6 @@ from rag.answer import (
 from rag.config import SanadConfig, load_config
 from rag.embeddings import build_embedding, embedding_fingerprint
 from rag.followup import standalone_question
-from rag.generate import Generated
 from rag.lexical import LexicalIndex
 from rag.retrieve import HybridRetriever, Retrieval
 from rag.sources import SourceText, read_source
@@ -486,6 +485,8 @@ class Assistant:
                 **common,
             )
             return
+        from rag.generate import Generated  # llm mode only: not imported by extractive start-up
+
         for piece in generator.stream(standalone, passages):
             if isinstance(piece, Generated):
                 timings.update(piece.timings_ms)

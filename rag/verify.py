@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from rag.injection import looks_like_instruction
-from rag.textnorm import content_tokens, is_arabic
+from rag.textnorm import content_tokens, is_arabic, normalize
 from rag.types import Citation, Passage
 
 __all__ = [
@@ -48,7 +48,6 @@ MARKER = re.compile(
     rf"\[\s*(?:passage|source|المقطع|مقطع|المصدر|مصدر)?\s*([{_DIGITS}]+(?:\s*[,،]\s*[{_DIGITS}]+)*)\s*\]",
     re.IGNORECASE,
 )
-_DIGIT_VALUE = {**{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)}}
 # A claim ends at a full stop / question mark / exclamation (Latin or Arabic), with the markers
 # that follow it, or at a line break.
 _CLAIM_END = re.compile(rf"[.!?؟]+(?:\s*{MARKER.pattern})*(?=\s|$)|\n+", re.IGNORECASE)
@@ -58,8 +57,7 @@ LEXICAL_SUPPORT = 0.3
 
 def parse_marker(body: str) -> list[int]:
     """The passage numbers inside one marker's brackets (``"1، ٢"`` → ``[1, 2]``)."""
-    digits = "".join(_DIGIT_VALUE.get(ch, ch) for ch in body)
-    return [int(part) for part in re.split(r"[,،\s]+", digits) if part.isdigit()]
+    return [int(part) for part in re.split(r"[,،\s]+", normalize(body)) if part.isdigit()]  # ٢ -> 2
 
 
 def split_claims(text: str) -> list[str]:
