@@ -71,7 +71,7 @@ def _start_server(workdir: Path) -> tuple[str, subprocess.Popen[bytes]]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     config = ROOT / "config.yaml"
     index = workdir / "index"
-    base = [sys.executable, "-m", "rag.cli", "--config", str(config), "--index", str(index)]
+    base = [sys.executable, "-m", "ui.cli", "--config", str(config), "--index", str(index)]
     subprocess.run([*base, "ingest", "--quiet", str(ROOT / "data" / "articles")], check=True, env=env)
     port = _free_port()
     log = open(workdir / "chat.log", "wb")  # noqa: SIM115 - open for the server's lifetime

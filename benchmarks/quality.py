@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
 import sys
@@ -26,16 +25,15 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ingest.chunker import chunk_text  # noqa: E402
 from ingest.loader import ArticleError, find_articles, read_article  # noqa: E402
+from ingest.textnorm import is_arabic  # noqa: E402
 from rag.assistant import Assistant  # noqa: E402
 from rag.config import SanadConfig, load_config  # noqa: E402
 from rag.evaluate import GoldItem, apply_threshold, ask_all, read_gold, summarize, threshold_sweep  # noqa: E402
-from rag.textnorm import is_arabic  # noqa: E402
+from rag.runtime import apply_defaults  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -171,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write all figures here")
     parser.add_argument("--predictions", type=Path, help="folder for per-variant predictions (JSONL)")
     args = parser.parse_args(argv)
+    apply_defaults()
 
     base = load_config(args.config)
     chosen_threshold = base.answer.min_confidence

@@ -43,9 +43,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+from rag.runtime import apply_defaults  # noqa: E402
+
+apply_defaults()
 
 SEEDS = ROOT / "data" / "articles"
 CANDIDATES = [
@@ -149,18 +149,15 @@ def _assistant(index: Path, fast: bool, config_file: Path | None = None) -> Any:
     from rag.config import load_config
 
     config = load_config(config_file or ROOT / "config.yaml", index)
-    if fast:
-        import rag.assistant
-
-        encoder = hashed_encoder()
-        rag.assistant.build_embedding = lambda _config: encoder  # type: ignore[assignment]
-    return Assistant(config)
+    return Assistant(config, embed_model=hashed_encoder() if fast else None)
 
 
 # --------------------------------------------------------------------------- child phases
 def phase_ingest(args: argparse.Namespace) -> dict[str, Any]:
     """Ingest ``--corpus`` into ``--index`` with the default encoder; raw encoder on the same texts."""
-    from ingest.pipeline import Ingestor, IngestReport, indexed_text
+    from ingest.loader import ArticleError
+    from ingest.prepare import prepare_article
+    from rag.store.records import chunk_nodes, indexed_text, sentence_rows
 
     assistant = _assistant(args.index, fast=False)
     started = time.perf_counter()
@@ -172,19 +169,19 @@ def phase_ingest(args: argparse.Namespace) -> dict[str, Any]:
     reingest = time.perf_counter() - started
 
     # The texts the pipeline embedded, made by the pipeline's own code.
-    from rag.embeddings import build_embedding
-
-    encoder = build_embedding(assistant.config.embedding)
-    ingestor = Ingestor(assistant.config, encoder, None, None, {})  # type: ignore[arg-type]
+    encoder = assistant.embed_model
     root = args.corpus.resolve()
     chunks: list[str] = []
     sentences: list[str] = []
     for path in sorted(root.glob("*.txt")):
-        item = ingestor._prepare(root, path.name, path, None, IngestReport())
-        if item is None:
+        try:
+            article = prepare_article(root, path.name, path, assistant.config.chunking)
+        except ArticleError:
             continue
-        chunks += [indexed_text(node) for node in item.nodes]
-        sentences += [text for _, text, _ in Ingestor._sentence_rows([item])]
+        assert article is not None
+        nodes = chunk_nodes(article)
+        chunks += [indexed_text(node) for node in nodes]
+        sentences += [text for _, text, _ in sentence_rows(nodes)]
     everything = list(dict.fromkeys([*chunks, *sentences]))
     batch = assistant.config.embedding.batch_size
 
@@ -313,7 +310,7 @@ def child(phase: str, **options: Any) -> dict[str, Any]:
 # --------------------------------------------------------------------------- cold start, Gradio
 def _cli(index: Path, config: Path | None = None) -> list[str]:
     config = config or ROOT / "config.yaml"
-    return [sys.executable, "-m", "rag.cli", "--config", str(config), "--index", str(index)]
+    return [sys.executable, "-m", "ui.cli", "--config", str(config), "--index", str(index)]
 
 
 def _run_cli(index: Path, *args: str, config: Path | None = None) -> None:

@@ -14,18 +14,22 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.errors import SanadError
+from ingest.textnorm import ARABIC_BLOCK
+
 __all__ = ["Article", "ArticleError", "MAX_FILE_BYTES", "read_article", "find_articles", "decode_article"]
 
 #: Largest file read (10 MiB, a few thousand news articles): a bigger one is refused with
 #: its size, so one stray dump or log cannot stall an ingest or fill memory.
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
-_ARABIC = re.compile("[\u0600-\u06ff]")
-_NOT_ARABIC_OR_ASCII = re.compile("[^\u0000-\u007f\u0600-\u06ff]")
-_ARABIC_OR_ASCII_TEXT = re.compile(r"[\u0600-\u06ff\u0750-\u077f\s\x20-\x7e«»\u2010-\u201f\u2026]")
+_ARABIC = re.compile(f"[{ARABIC_BLOCK}]")
+_NOT_ARABIC_OR_ASCII = re.compile(f"[^\u0000-\u007f{ARABIC_BLOCK}]")
+# Arabic, Arabic Supplement, whitespace, printable ASCII, guillemets, dashes/quotes, ellipsis.
+_ARABIC_OR_ASCII_TEXT = re.compile(f"[{ARABIC_BLOCK}\u0750-\u077f\\s\x20-\x7e«»\u2010-\u201f\u2026]")
 
 
-class ArticleError(ValueError):
+class ArticleError(SanadError, ValueError):
     """A file cannot be ingested; the message names the file and the reason."""
 
 

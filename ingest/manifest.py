@@ -5,34 +5,21 @@ Stored as ``<index>/manifest.json``, written atomically (temporary file + rename
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-__all__ = ["FileRecord", "Manifest", "ManifestError", "file_id", "chunk_id", "file_key_of"]
+from ingest.errors import SanadError
+from ingest.ids import chunk_id, file_id
+
+__all__ = ["FileRecord", "Manifest", "ManifestError"]
 
 _VERSION = 1
 
 
-class ManifestError(RuntimeError):
+class ManifestError(SanadError, RuntimeError):
     """The manifest cannot be read."""
-
-
-def file_id(root: str, relative: str) -> str:
-    """Stable id of a file: the same folder and relative path always give the same id."""
-    return hashlib.sha1(f"{root}\0{relative}".encode()).hexdigest()[:16]
-
-
-def chunk_id(file_key: str, index: int) -> str:
-    """Stable id of the ``index``-th chunk of a file."""
-    return f"{file_key}-{index:05d}"
-
-
-def file_key_of(chunk: str) -> str:
-    """The file key inside a chunk id (the inverse of :func:`chunk_id`'s first part)."""
-    return chunk.rsplit("-", 1)[0]
 
 
 @dataclass

@@ -5,22 +5,26 @@
 >>> assistant.ingest()                           # the corpus folder in config
 >>> answer = assistant.ask("كم دولة صوتت لصالح القرار؟")
 >>> answer.answer, [c.file for c in answer.citations]
+
+Every error meant for people is a :class:`SanadError`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["Answer", "Assistant", "Citation", "IngestReport", "Passage"]
+from ingest.errors import SanadError
+
+__all__ = ["Answer", "Assistant", "Citation", "IngestReport", "Passage", "SanadError"]
 
 if TYPE_CHECKING:
-    from ingest.pipeline import IngestReport
     from rag.assistant import Assistant
+    from rag.index.report import IngestReport
     from rag.types import Answer, Citation, Passage
 
 
 def __getattr__(name: str) -> Any:
-    # Imported on first use so that `import rag.textnorm` stays light.
+    # Imported on first use so that `import rag.messages` stays light (no llama-index, no Chroma).
     if name == "Assistant":
         from rag.assistant import Assistant
 
@@ -30,7 +34,7 @@ def __getattr__(name: str) -> Any:
 
         return getattr(types, name)
     if name == "IngestReport":
-        from ingest.pipeline import IngestReport
+        from rag.index.report import IngestReport
 
         return IngestReport
     raise AttributeError(name)

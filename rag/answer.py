@@ -11,40 +11,30 @@ says the articles do not contain it, in the question's language.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
-from ingest.chunker import Span, split_sentences
+from ingest.chunker import Span
+from ingest.ids import sentence_id
+from ingest.sentences import in_context, quotable_sentences
+from ingest.textnorm import content_tokens, is_arabic
 from rag.config import AnswerConfig
-from rag.store import SentenceVectors
-from rag.textnorm import content_tokens, is_arabic
+from rag.embeddings import VectorCache, cosine_similarities
+from rag.messages import not_found_message
+from rag.store.sentences import SentenceVectors
 from rag.types import Citation, Passage
 
-__all__ = [
-    "ExtractiveAnswerer",
-    "ScoredSentence",
-    "in_context",
-    "not_found_message",
-    "quotable_sentences",
-    "sentence_id",
-]
-
-NOT_FOUND_AR = "لا تحتوي المقالات المتاحة على إجابة عن هذا السؤال."
-NOT_FOUND_EN = "The articles do not contain an answer to this question."
-EMPTY_QUESTION_AR = "السؤال فارغ: اكتب سؤالاً عن المقالات."
-EMPTY_QUESTION_EN = "The question is empty: ask something about the articles."
+__all__ = ["COS_RANGE_CROSS_SCRIPT", "COS_RANGE_SAME_SCRIPT", "ExtractiveAnswerer", "ScoredSentence", "cosine_range"]
 
 # multilingual-e5 cosines between a question and a sentence, measured on the seed gold set
 # (eval/gold_seeds.jsonl): at the floor the sentence is unrelated, at the ceiling it answers.
 # Questions in another script than the articles (English over Arabic) score lower, so they
 # get their own range, and their lexical overlap (none) is not counted.
-_COS_RANGE_SAME_SCRIPT = (0.80, 0.90)
-_COS_RANGE_CROSS_SCRIPT = (0.74, 0.82)
+COS_RANGE_SAME_SCRIPT = (0.80, 0.90)
+COS_RANGE_CROSS_SCRIPT = (0.74, 0.82)
 _DENSE_WEIGHT, _LEXICAL_WEIGHT = 0.55, 0.45
 #: Weight of the passage's retrieval score (relative to the top passage's) in the ranking.
 _PASSAGE_PRIOR = 0.3
@@ -54,15 +44,14 @@ _DUPLICATE_OVERLAP = 0.8
 #: Cross-script questions: the chosen sentence's scaled cosine must lead the next ones by this
 #: much to keep its full confidence (see _distinctiveness).
 _DISTINCT_GAP = 0.2
-#: Fewer words than this is a heading or a fragment, not an answer.
-_MIN_WORDS = 3
 _MAX_CANDIDATES = 12
 _SENTENCE_CACHE_SIZE = 20_000
 
 
-def not_found_message(question: str) -> str:
-    """'Not in the articles', in the question's language (Arabic unless it reads as English)."""
-    return NOT_FOUND_AR if is_arabic(question) or not question.strip() else NOT_FOUND_EN
+def cosine_range(question_arabic: bool, passage_arabic: bool = True) -> tuple[float, float]:
+    """The encoder's cosine range from "unrelated" to "answers" for a question and a text in the
+    same script, or in different scripts (an English question over Arabic articles)."""
+    return COS_RANGE_SAME_SCRIPT if question_arabic == passage_arabic else COS_RANGE_CROSS_SCRIPT
 
 
 @dataclass(frozen=True)
@@ -103,30 +92,6 @@ def _distinctiveness(scored: Sequence[ScoredSentence]) -> float:
     return float(np.clip(gap / _DISTINCT_GAP, 0.0, 1.0))
 
 
-def in_context(sentence: str, title: str) -> str:
-    """What is embedded for a sentence: the article's headline, then the sentence (as chunks are)."""
-    if title and not sentence.startswith(title):
-        return f"{title}\n\n{sentence}"
-    return sentence
-
-
-def quotable_sentences(text: str, start: int, title: str) -> list[tuple[int, Span]]:
-    """The sentences of a passage that may be quoted, each with its position among all its sentences.
-
-    Ingest embeds exactly these (as :func:`in_context`), stored as :func:`sentence_id`.
-    """
-    return [
-        (k, span)
-        for k, span in enumerate(split_sentences(text, offset=start))
-        if len(span.text.split()) >= _MIN_WORDS and span.text != title
-    ]
-
-
-def sentence_id(chunk_id: str, position: int) -> str:
-    """Id of the ``position``-th sentence of a chunk in the sentence collection."""
-    return f"{chunk_id}-s{position}"
-
-
 class ExtractiveAnswerer:
     """Picks answer sentences from retrieved passages."""
 
@@ -141,14 +106,12 @@ class ExtractiveAnswerer:
         self.embed_model = embed_model
         self.idf = idf
         self.sentences = sentences
-        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._vectors_lock = threading.Lock()
+        self._vectors: VectorCache[np.ndarray] = VectorCache(_SENTENCE_CACHE_SIZE)
 
     def _sentence_vectors(self, texts: list[str], ids: list[str]) -> np.ndarray:
         """Passage embeddings of ``texts``: remembered (LRU, chats return to the same passages),
         else stored at ingest under ``ids``, else embedded now."""
-        with self._vectors_lock:
-            found = {t: self._vectors[t] for t in texts if t in self._vectors}
+        found = self._vectors.get_many(texts)
         if self.sentences is not None and len(found) < len(texts):
             todo = [(i, t) for i, t in zip(ids, texts, strict=True) if t not in found]
             try:
@@ -159,12 +122,7 @@ class ExtractiveAnswerer:
         if missing:
             for text, vector in zip(missing, self.embed_model.get_text_embedding_batch(missing), strict=True):
                 found[text] = np.asarray(vector, dtype=np.float32)
-        with self._vectors_lock:
-            for text in dict.fromkeys(texts):
-                self._vectors[text] = found[text]
-                self._vectors.move_to_end(text)
-            while len(self._vectors) > _SENTENCE_CACHE_SIZE:
-                self._vectors.popitem(last=False)
+        self._vectors.put_many({text: found[text] for text in dict.fromkeys(texts)})
         return np.stack([found[t] for t in texts])
 
     def score_sentences(
@@ -185,12 +143,11 @@ class ExtractiveAnswerer:
             return []
 
         same_script = is_arabic(question)
-        floor, ceil = _COS_RANGE_SAME_SCRIPT if same_script else _COS_RANGE_CROSS_SCRIPT
+        floor, ceil = cosine_range(same_script)
         question_tokens = content_tokens(question)
         question_weight = sum(self.idf(t) for t in question_tokens)
         vectors = self._sentence_vectors([in_context(span.text, passage.title) for span, passage, _ in candidates], ids)
-        query = np.asarray(query_embedding)
-        cosines = vectors @ query / (np.linalg.norm(vectors, axis=1) * np.linalg.norm(query) + 1e-9)
+        cosines = cosine_similarities(vectors, query_embedding)
 
         top_passage = max((p.score for p in passages[: self.config.passages]), default=0.0)
         scored = []
@@ -213,6 +170,21 @@ class ExtractiveAnswerer:
         scored.sort(key=lambda s: s.rank, reverse=True)
         return scored
 
+    def supported(
+        self, question: str, query_embedding: Sequence[float], passages: Sequence[Passage]
+    ) -> tuple[bool, float]:
+        """``(a retrieved sentence supports the question, confidence)``: the test :meth:`answer`
+        makes before quoting, without choosing the quotes (llm mode asks it before calling the model)."""
+        confidence = self._confidence(question, self.score_sentences(question, query_embedding, passages))
+        return confidence >= self.config.min_confidence, confidence
+
+    @staticmethod
+    def _confidence(question: str, scored: Sequence[ScoredSentence]) -> float:
+        confidence = scored[0].score if scored else 0.0
+        if scored and not is_arabic(question):
+            confidence *= _distinctiveness(scored)
+        return confidence
+
     def answer(
         self, question: str, query_embedding: Sequence[float], passages: Sequence[Passage]
     ) -> tuple[str, bool, list[Citation], float]:
@@ -222,9 +194,7 @@ class ExtractiveAnswerer:
         exact span in its file.
         """
         scored = self.score_sentences(question, query_embedding, passages)
-        confidence = scored[0].score if scored else 0.0
-        if scored and not is_arabic(question):
-            confidence *= _distinctiveness(scored)
+        confidence = self._confidence(question, scored)
         if confidence < self.config.min_confidence:
             return not_found_message(question), False, [], confidence
         chosen = [scored[0]]
@@ -239,17 +209,7 @@ class ExtractiveAnswerer:
         citations = []
         parts = []
         for n, sentence in enumerate(chosen, start=1):
-            citations.append(
-                Citation(
-                    n=n,
-                    file=sentence.passage.file,
-                    root=sentence.passage.root,
-                    start=sentence.span.start,
-                    end=sentence.span.end,
-                    text=sentence.span.text,
-                    passage_start=sentence.passage.start,
-                    passage_end=sentence.passage.end,
-                )
-            )
+            span = sentence.span
+            citations.append(Citation.quoting(n, sentence.passage, span.start, span.end, span.text))
             parts.append(f"{sentence.span.text} [{n}]")
         return "\n".join(parts), True, citations, confidence

@@ -13,6 +13,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ingest.errors import SanadError
+
 __all__ = [
     "AnswerConfig",
     "ChunkingConfig",
@@ -29,7 +31,7 @@ __all__ = [
 ]
 
 
-class ConfigError(ValueError):
+class ConfigError(SanadError, ValueError):
     """A configuration file is missing, unreadable or invalid; the message names the key."""
 
 

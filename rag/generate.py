@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from llama_index.core.base.llms.base import BaseLLM
 from llama_index.core.llms import ChatMessage
 
-from rag.answer import NOT_FOUND_AR, NOT_FOUND_EN, not_found_message
 from rag.config import LLMConfig
 from rag.followup import Turn, llm_rewrite_messages
 from rag.injection import neutralise
 from rag.llm import ContextTooLongError, build_llm, complete_chat, stream_chat, token_counter
+from rag.messages import NOT_FOUND_AR, NOT_FOUND_EN, not_found_message
 from rag.types import Passage
 from rag.verify import MarkerStream, Verified, verify_answer
 

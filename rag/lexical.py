@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ingest.errors import SanadError
+
 __all__ = ["LexicalIndex", "LexicalIndexError"]
 
 _TOKENS = "tokens.jsonl"
@@ -25,7 +27,7 @@ _META = "meta.json"
 _BM25 = "bm25"
 
 
-class LexicalIndexError(RuntimeError):
+class LexicalIndexError(SanadError, RuntimeError):
     """The lexical index on disk is damaged or was built with other settings."""
 
 

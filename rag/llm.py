@@ -17,12 +17,14 @@ from collections.abc import Callable, Iterator, Sequence
 from llama_index.core.base.llms.base import BaseLLM
 from llama_index.core.llms import ChatMessage
 
+from ingest.errors import SanadError
+from ingest.textnorm import arabic_chars
 from rag.config import LLMConfig
 
 __all__ = ["LLMError", "ContextTooLongError", "build_llm", "stream_chat", "complete_chat", "token_counter"]
 
 
-class LLMError(RuntimeError):
+class LLMError(SanadError, RuntimeError):
     """The model server could not answer; the message says what to check."""
 
 
@@ -131,7 +133,7 @@ def complete_chat(llm: BaseLLM, messages: Sequence[ChatMessage], config: LLMConf
 def _estimate(text: str) -> int:
     # Multilingual BPE vocabularies split Arabic finely: about one token per 2 characters is a
     # safe (high) estimate; English runs about 4 characters a token.
-    arabic = sum(1 for ch in text if "\u0600" <= ch <= "\u06ff")
+    arabic = arabic_chars(text)
     return arabic // 2 + (len(text) - arabic) // 3 + 1
 
 

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
-from ingest.manifest import file_key_of
+from ingest.ids import file_key_of
+from ingest.textnorm import tokenize
 from rag.config import RetrievalConfig
 from rag.lexical import LexicalIndex
-from rag.textnorm import tokenize
+from rag.store.records import is_complete, passage_from_row
 from rag.types import Passage
 
 __all__ = ["HybridRetriever", "Retrieval", "boost_by_article", "reciprocal_rank_fusion", "relative_score_fusion"]
@@ -72,7 +73,7 @@ def relative_score_fusion(
 def boost_by_article(fused: Sequence[tuple[str, float]], weight: float) -> list[tuple[str, float]]:
     """Add ``weight`` x the best score among each chunk's article's candidates to the chunk's score.
 
-    Chunk ids are ``<article key>-NNNNN`` (:func:`ingest.manifest.chunk_id`). A question
+    Chunk ids are ``<article key>-NNNNN`` (:func:`ingest.ids.chunk_id`). A question
     about one article matches some of its passages strongly and the one holding the
     answer perhaps weakly; this lifts that passage above equally weak ones elsewhere.
     """
@@ -146,28 +147,12 @@ class HybridRetriever:
                 stored[chunk] = (text or "", dict(meta or {}))
         # A chunk another process is rewriting at this moment may come back without its metadata: skip it.
         passages = [
-            _passage(chunk, *stored[chunk], score, dense_scores.get(chunk), lexical_scores.get(chunk))
+            passage_from_row(chunk, *stored[chunk], score, dense_scores.get(chunk), lexical_scores.get(chunk))
             for chunk, score in fused
-            if chunk in stored and "file" in stored[chunk][1]
+            if chunk in stored and is_complete(stored[chunk][1])
         ]
         timings["fusion"] = _lap(clock)
         return Retrieval(passages=passages, query_embedding=query_embedding, timings_ms=timings)
-
-
-def _passage(chunk: str, text: str, meta: dict, score: float, dense: float | None, lexical: float | None) -> Passage:
-    """A passage from a stored chunk: its text (the Chroma document) and metadata."""
-    return Passage(
-        chunk_id=chunk,
-        file=str(meta["file"]),
-        root=str(meta["root"]),
-        start=int(meta["start"]),
-        end=int(meta["end"]),
-        text=text,
-        score=score,
-        dense_score=dense,
-        lexical_score=lexical,
-        title=str(meta.get("title", "")),
-    )
 
 
 def _lap(start: float) -> float:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from ingest.errors import SanadError
 from ingest.loader import ArticleError, read_article
 from ingest.manifest import FileRecord
 
@@ -20,7 +21,7 @@ __all__ = ["SourceRefused", "SourceText", "read_source"]
 _DRIVE = re.compile(r"^[A-Za-z]:")  # a Windows absolute path
 
 
-class SourceRefused(ValueError):
+class SourceRefused(SanadError, ValueError):
     """The requested file is not an ingested article inside the corpus (the message names it)."""
 
 

@@ -63,6 +63,22 @@ class Citation:
             "passage_end": self.passage_end,
         }
 
+    @classmethod
+    def quoting(
+        cls, n: int, passage: Passage, start: int | None = None, end: int | None = None, text: str | None = None
+    ) -> Citation:
+        """Source ``n``: the span ``start..end`` (``text``) of ``passage``'s file; the whole passage by default."""
+        return cls(
+            n=n,
+            file=passage.file,
+            root=passage.root,
+            start=passage.start if start is None else start,
+            end=passage.end if end is None else end,
+            text=passage.text if text is None else text,
+            passage_start=passage.start,
+            passage_end=passage.end,
+        )
+
 
 @dataclass
 class Answer:

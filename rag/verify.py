@@ -24,8 +24,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from ingest.textnorm import content_tokens, is_arabic, normalize
 from rag.injection import looks_like_instruction
-from rag.textnorm import content_tokens, is_arabic, normalize
 from rag.types import Citation, Passage
 
 __all__ = [
@@ -146,19 +146,7 @@ def verify_answer(
             body += f" [{mark}]"
         parts.append(lead + body)
     answer_text = re.sub(r"[ \t]+(?=\n|$)", "", "".join(parts)).strip()
-    citations = [
-        Citation(
-            n=n,
-            file=passages[number - 1].file,
-            root=passages[number - 1].root,
-            start=passages[number - 1].start,
-            end=passages[number - 1].end,
-            text=passages[number - 1].text,
-            passage_start=passages[number - 1].start,
-            passage_end=passages[number - 1].end,
-        )
-        for number, n in order.items()
-    ]
+    citations = [Citation.quoting(n, passages[number - 1]) for number, n in order.items()]
     return Verified(
         text=answer_text,
         found=bool(citations),

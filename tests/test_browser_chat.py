@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from rag.answer import NOT_FOUND_AR, NOT_FOUND_EN
+from rag.messages import NOT_FOUND_AR, NOT_FOUND_EN
 from tests.browser_support import browser_page, expect, served_chat
 from tests.conftest import ROOT, SEEDS
-from ui.app import EXAMPLES
+from ui.labels import EXAMPLES
 
 pytestmark = pytest.mark.slow
 

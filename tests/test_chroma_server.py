@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from rag import Assistant
-from rag.store import StoreUnavailableError
+from rag.store.chroma import StoreUnavailableError
 from tests.conftest import free_port, write_config
 
 pytestmark = pytest.mark.slow

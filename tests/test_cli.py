@@ -16,7 +16,7 @@ from tests.conftest import GOLD, write_config
 def sanad(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     return subprocess.run(
-        [sys.executable, "-m", "rag.cli", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=600
+        [sys.executable, "-m", "ui.cli", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=600
     )
 
 

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 
 def _start_ingest(config: Path, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "rag.cli", "--config", str(config), "ingest", "--quiet", *args],
+        [sys.executable, "-m", "ui.cli", "--config", str(config), "ingest", "--quiet", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -56,7 +56,7 @@ def test_a_second_ingest_is_refused_while_the_first_runs(tmp_path: Path) -> None
         assert time.monotonic() < deadline
         time.sleep(0.05)
     second = subprocess.run(
-        [sys.executable, "-m", "rag.cli", "--config", str(config), "ingest", "--quiet", str(SEEDS)],
+        [sys.executable, "-m", "ui.cli", "--config", str(config), "ingest", "--quiet", str(SEEDS)],
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},

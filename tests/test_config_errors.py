@@ -48,3 +48,25 @@ def test_unreachable_chroma_server_names_the_address(tmp_path: Path, small_corpu
     done = sanad("--config", str(config), "ingest", "--quiet", cwd=tmp_path)
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert f"cannot open Chroma collection 'sanad' at http://127.0.0.1:{port}" in done.stderr
+
+
+def test_every_error_a_user_can_see_is_a_sanad_error() -> None:
+    """The doors catch SanadError alone: each error class meant for people must derive from it."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import ingest
+    import rag
+    import ui
+    from rag import SanadError
+
+    found = []
+    for package in (ingest, rag, ui):
+        for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+            module = importlib.import_module(info.name)
+            for name, value in vars(module).items():
+                if inspect.isclass(value) and issubclass(value, Exception) and value.__module__ == info.name:
+                    found.append(name)
+                    assert issubclass(value, SanadError), f"{info.name}.{name}"
+    assert {"ConfigError", "ArticleError", "IndexBusyError", "SourceRefused", "LLMError", "AuthError"} <= set(found)

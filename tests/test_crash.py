@@ -29,9 +29,9 @@ import numpy as np
 import pytest
 
 from ingest.chunker import chunk_text, split_sentences
-from ingest.manifest import chunk_id, file_id
+from ingest.ids import chunk_id, file_id
 from rag.lexical import LexicalIndex
-from rag.store import open_vector_store
+from rag.store.chroma import open_vector_store
 from tests.conftest import ROOT, SEEDS, write_config
 
 pytestmark = pytest.mark.slow
@@ -80,7 +80,7 @@ def _env() -> dict[str, str]:
 def _sanad(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """The real command, run to the end."""
     return subprocess.run(
-        [sys.executable, "-m", "rag.cli", "--config", str(config), *args],
+        [sys.executable, "-m", "ui.cli", "--config", str(config), *args],
         capture_output=True,
         text=True,
         env=_env(),
@@ -91,8 +91,8 @@ def _sanad(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def _killable(config: Path, *args: str) -> subprocess.Popen[bytes]:
     """`sanad ingest` with checkpoints every second, in its own process group."""
     code = (
-        "import sys, ingest.pipeline as p; p.CHECKPOINT_SECONDS = 1.0; "
-        "from rag.cli import main; sys.exit(main(sys.argv[1:]))"
+        "import sys, rag.index.writer as p; p.CHECKPOINT_SECONDS = 1.0; "
+        "from ui.cli import main; sys.exit(main(sys.argv[1:]))"
     )
     return subprocess.Popen(
         [sys.executable, "-c", code, "--config", str(config), *args],

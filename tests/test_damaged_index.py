@@ -15,7 +15,7 @@ import pytest
 from rag import Assistant
 from tests.conftest import write_config
 from tests.test_cli import sanad
-from ui.app import _respond
+from ui.handlers import respond
 
 QUESTION = "من هو رئيس فرع الأمن الجنائي في دمشق؟"
 
@@ -65,7 +65,7 @@ def test_missing_chroma_folder_is_reported_and_ingest_repairs_it(built: tuple[Pa
     _one_clear_line(sanad("--config", str(config), "ask", QUESTION, cwd=tmp_path), "dense store is missing")
 
     # The chat says the same in the conversation instead of failing the request.
-    shown = list(_respond(Assistant.from_config(config), QUESTION, []))
+    shown = list(respond(Assistant.from_config(config), QUESTION, []))
     assert len(shown) == 1 and "dense store is missing" in shown[0]
 
     repaired = sanad("--config", str(config), "ingest", "--quiet", cwd=tmp_path)
@@ -77,7 +77,7 @@ def test_missing_chroma_folder_is_reported_and_ingest_repairs_it(built: tuple[Pa
 def test_emptied_collection_is_reported_not_answered_from(built: tuple[Path, Path], tmp_path: Path) -> None:
     config, index = built
     assistant = Assistant.from_config(config)
-    from rag.store import open_vector_store
+    from rag.store.chroma import open_vector_store
 
     store = open_vector_store(assistant.config.store, index)
     store.client.delete(ids=store.client.get()["ids"])

@@ -96,7 +96,7 @@ def test_an_unreadable_file_is_named_and_the_rest_ingests(tmp_path: Path) -> Non
     secret.chmod(0)
     config = _config(tmp_path, corpus)
     done = subprocess.run(
-        [*prefix, sys.executable, "-m", "rag.cli", "--config", str(config), "ingest", "--quiet"],
+        [*prefix, sys.executable, "-m", "ui.cli", "--config", str(config), "ingest", "--quiet"],
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},

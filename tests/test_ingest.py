@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import IndexBusyError, IndexMismatchError, index_lock
 from rag import Assistant
+from rag.index.layout import IndexBusyError, IndexMismatchError, index_lock
 from rag.lexical import LexicalIndex
-from rag.store import open_vector_store
+from rag.store.chroma import open_vector_store
 from tests.conftest import write_config
 
 

@@ -17,9 +17,9 @@ import pytest
 from llama_index.core import Settings
 
 from rag import Answer, Assistant
-from rag.answer import NOT_FOUND_AR
 from rag.config import ConfigError
 from rag.llm import LLMError
+from rag.messages import NOT_FOUND_AR
 from rag.verify import UNSUPPORTED_AR
 from tests.conftest import free_port, write_config
 from tests.llm_server import ScriptedLLM, passage_number
@@ -209,7 +209,7 @@ def test_passages_are_trimmed_when_the_server_says_the_prompt_is_too_long(
 def test_passages_are_fitted_in_the_models_own_tokens(tmp_path: Path, seed_assistant: Assistant) -> None:
     with ScriptedLLM("x", tokenize=True) as server:
         assistant = llm_assistant(tmp_path, seed_assistant, server.url, context_window=512, max_tokens=220)
-        generator = assistant._llm_answerer()
+        generator = assistant.generator
         passages = seed_assistant.ask(QUESTION, top_k=5).retrieved
         chosen, texts = generator.fit(QUESTION, passages)
     assert server.tokenize_calls > 1  # counted by the server (one token a word here), not estimated
@@ -225,7 +225,7 @@ def test_llm_mode_needs_a_server_and_a_model(tmp_path: Path) -> None:
 def test_mock_llm_is_never_reachable_from_the_product(tmp_path: Path, seed_assistant: Assistant) -> None:
     root = Path(__file__).resolve().parent.parent
     for folder in ("rag", "ingest", "ui"):
-        for source in (root / folder).glob("*.py"):
+        for source in (root / folder).rglob("*.py"):
             text = source.read_text(encoding="utf-8")
             assert "MockLLM" not in text and "Settings.llm" not in text, source
     with ScriptedLLM(lambda m: f"{CLAIM} [{passage_number(m, 'عبد القادر الصالح')}].") as server:
@@ -244,7 +244,7 @@ def test_sanad_ask_prints_tokens_as_they_arrive(tmp_path: Path, seed_assistant: 
         config = tmp_path / "config.yaml"
         assert assistant.config.answer.mode == "llm"
         process = subprocess.Popen(
-            [sys.executable, "-m", "rag.cli", "--config", str(config), "ask", QUESTION],
+            [sys.executable, "-m", "ui.cli", "--config", str(config), "ask", QUESTION],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=env,

@@ -122,7 +122,7 @@ def test_sanad_ask_streams_from_the_real_model(tmp_path: Path, seed_assistant: A
     )  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     done = subprocess.run(
-        [sys.executable, "-m", "rag.cli", "--config", str(config), "ask", "--json", QUESTION],
+        [sys.executable, "-m", "ui.cli", "--config", str(config), "ask", "--json", QUESTION],
         capture_output=True, text=True, env=env, timeout=600, cwd=tmp_path,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr

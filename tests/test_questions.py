@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from rag import Assistant
-from rag.answer import EMPTY_QUESTION_AR, EMPTY_QUESTION_EN
-from rag.assistant import MAX_QUESTION_CHARS, UNSUPPORTED_LANGUAGE
-from rag.store import open_vector_store
+from rag.messages import EMPTY_QUESTION_AR, EMPTY_QUESTION_EN, UNSUPPORTED_LANGUAGE
+from rag.questions import MAX_QUESTION_CHARS
+from rag.store.chroma import open_vector_store
 from tests.conftest import SEEDS
 
 LEADER = "من هو قائد لواء التوحيد؟"

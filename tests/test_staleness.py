@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from ingest.textnorm import tokenize
 from rag import Assistant
 from rag.lexical import LexicalIndex
-from rag.textnorm import tokenize
 from tests.conftest import write_config
 from tests.test_chroma_server import running_chroma
 from tests.test_cli import sanad

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from ingest.chunker import chunk_text, headline, split_sentences
 from ingest.loader import ArticleError, decode_article
-from rag.textnorm import normalize, tokenize
+from ingest.textnorm import normalize, tokenize
 
 ARABIC_LETTERS = [chr(c) for c in range(0x0621, 0x064B)]
 DIACRITICS = [chr(c) for c in range(0x064B, 0x0653)] + ["\u0670"]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.textnorm import content_tokens, is_arabic, normalize, tokenize
+from ingest.textnorm import content_tokens, is_arabic, normalize, tokenize
 
 
 @pytest.mark.parametrize(

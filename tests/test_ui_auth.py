@@ -76,7 +76,7 @@ def test_the_chat_asks_for_a_login(seed_assistant: Assistant, monkeypatch: pytes
 def test_sanad_chat_stops_with_the_missing_variable_named(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from rag.cli import main
+    from ui.cli import main
 
     monkeypatch.delenv("SANAD_TEST_MISSING", raising=False)
     config = write_config(tmp_path, index={"path": str(tmp_path / "index")}, ui={"auth": "env:SANAD_TEST_MISSING"})

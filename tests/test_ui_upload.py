@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from rag import Assistant
-from ui.app import _add_articles
+from ui.handlers import add_articles
 
 NEW = "حملة زراعة الزيتون\nأطلقت وزارة الزراعة حملة لزراعة مليون شجرة زيتون في ريف حمص."
 
@@ -28,7 +28,7 @@ def test_a_good_upload_is_ingested_and_named(assistant: Assistant, small_corpus:
     upload = tmp_path / "up" / "olive.txt"
     upload.parent.mkdir()
     upload.write_text(NEW, encoding="utf-8")
-    shown = _add_articles(assistant, [str(upload)], "ar", _progress)
+    shown = add_articles(assistant, [str(upload)], "ar", _progress)
     assert "أُضيف 1" in shown and "`olive.txt`" in shown
     assert (small_corpus / "olive.txt").read_text(encoding="utf-8") == NEW
     assert "olive.txt" in {r.file for r in assistant.sources()}
@@ -41,7 +41,7 @@ def test_a_bad_upload_over_a_good_article_leaves_the_article(
     upload = tmp_path / "up" / "a.txt"
     upload.parent.mkdir()
     upload.write_bytes(bytes(range(256)) * 4)
-    shown = _add_articles(assistant, [str(upload)], "en", _progress)
+    shown = add_articles(assistant, [str(upload)], "en", _progress)
     assert "❌ `a.txt`" in shown and "binary" in shown
     assert (small_corpus / "a.txt").read_bytes() == before  # put back
     assert assistant.read_source("a.txt").text.startswith("أعلن العميد")
@@ -55,7 +55,7 @@ def test_wrong_type_and_links_are_refused_by_name(assistant: Assistant, small_co
     up.mkdir()
     (up / "scan.pdf").write_bytes(b"%PDF-1.4")
     (up / "link.txt").write_text(NEW, encoding="utf-8")
-    shown = _add_articles(assistant, [str(up / "scan.pdf"), str(up / "link.txt")], "en", _progress)
+    shown = add_articles(assistant, [str(up / "scan.pdf"), str(up / "link.txt")], "en", _progress)
     assert "❌ `scan.pdf`: not an article file" in shown
     assert "❌ `link.txt`: the articles folder holds a link" in shown
     assert outside.read_text(encoding="utf-8") == "خارج المجلد"  # never written through the link
@@ -66,5 +66,5 @@ def test_no_corpus_folder_configured(tmp_path: Path) -> None:
     from tests.conftest import write_config
 
     config = write_config(tmp_path, corpus={"path": None}, index={"path": str(tmp_path / "index")})
-    shown = _add_articles(Assistant.from_config(config), [str(tmp_path / "x.txt")], "en", _progress)
+    shown = add_articles(Assistant.from_config(config), [str(tmp_path / "x.txt")], "en", _progress)
     assert "corpus.path" in shown

@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ingest.errors import SanadError
+
 __all__ = ["AuthError", "load_users"]
 
 
-class AuthError(ValueError):
+class AuthError(SanadError, ValueError):
     """``ui.auth`` names a missing variable or file, or a badly written user (the message says which)."""
 
 

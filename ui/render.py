@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 from ingest.manifest import FileRecord
-from ingest.pipeline import IngestReport
+from ingest.textnorm import is_arabic
+from rag.index.report import IngestReport
 from rag.sources import SourceText
-from rag.textnorm import is_arabic
 from rag.types import Answer, Citation
 
 __all__ = [
@@ -40,11 +40,16 @@ def _escape(text: str) -> str:
     return escaped.replace("\n", " ")
 
 
+def _sources_heading(answer: Answer) -> str:
+    """ "Sources" in the question's language."""
+    return "المصادر" if is_arabic(answer.question) else "Sources"
+
+
 def render_sources(answer: Answer) -> str:
     """The numbered sources block: file name, offsets and the quoted passage."""
     if not answer.citations:
         return ""
-    heading = "المصادر" if is_arabic(answer.question) else "Sources"
+    heading = _sources_heading(answer)
     lines = [f"**{heading}**", ""]
     for citation in answer.citations:
         lines.append(f"{citation.n}. `{citation.file}` ({citation.start}–{citation.end}): «{_escape(citation.text)}»")
@@ -107,7 +112,7 @@ def render_chat_answer(answer: Answer, turn: int) -> str:
         return f'<div dir="auto" class="sanad-notfound">\n\n⚠️ *{_escape(answer.answer)}*\n\n</div>'
     numbers = {c.n for c in answer.citations}
     body = _linked_markers(_escape(answer.answer), turn, numbers)
-    heading = "المصادر" if is_arabic(answer.question) else "Sources"
+    heading = _sources_heading(answer)
     lines = [f'<div dir="auto" class="sanad-answer">\n\n{body}\n\n</div>', "", f"**{heading}**", ""]
     for c in answer.citations:
         marker = _linked_markers(f"\\[{c.n}\\]", turn, numbers)
@@ -119,7 +124,7 @@ def plain_answer(answer: Answer) -> str:
     """The answer with its sources as plain text (what "copy answer with sources" copies)."""
     if not answer.citations:
         return answer.answer
-    heading = "المصادر" if is_arabic(answer.question) else "Sources"
+    heading = _sources_heading(answer)
     sources = [f"[{c.n}] {c.file} ({c.start}–{c.end}): «{c.text}»" for c in answer.citations]
     return "\n".join([answer.answer, "", f"{heading}:", *sources])
 

@@ -7,41 +7,32 @@ embedding function (which would download a model) is never used.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import shutil
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
+from ingest.errors import SanadError
 from rag.config import StoreConfig
+from rag.store.sentences import SentenceVectors
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
-    from chromadb.api.models.Collection import Collection
 
 __all__ = [
-    "SentenceVectors",
     "StoreUnavailableError",
     "describe_store",
     "forget_cached_client",
     "open_client",
     "open_sentence_vectors",
     "open_vector_store",
-    "publish_index_state",
-    "read_index_state",
     "sentence_collection_name",
-    "text_hash",
 ]
 
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-
-class StoreUnavailableError(RuntimeError):
+class StoreUnavailableError(SanadError, RuntimeError):
     """The Chroma store cannot be opened or reached."""
 
 
@@ -53,7 +44,9 @@ def forget_cached_client(path: Path) -> None:
     """
     from chromadb.api.shared_system_client import SharedSystemClient
 
-    SharedSystemClient._identifier_to_system.pop(str(path), None)  # private, but no public way exists
+    # chromadb's own attribute: its public clear_system_cache() would drop every path's system,
+    # those of clients still in use included; nothing public forgets one path.
+    SharedSystemClient._identifier_to_system.pop(str(path), None)
 
 
 def _auth_headers(config: StoreConfig) -> dict[str, str] | None:
@@ -105,26 +98,6 @@ def open_client(config: StoreConfig, index_dir: Path, *, reset: bool = False, fr
     if fresh or not path.exists():
         forget_cached_client(path)
     return chromadb.PersistentClient(path=str(path), settings=settings, tenant=config.tenant, database=config.database)
-
-
-#: Collection metadata keys: the stamp of the BM25 index matching the collection, and the build settings.
-_LEXICAL_STAMP, _BUILD = "sanad_lexical_stamp", "sanad_build"
-
-
-def publish_index_state(collection: Collection, lexical_stamp: str | None, build: dict[str, object]) -> None:
-    """Record in the collection which BM25 index matches it and how it was built (after each checkpoint),
-    so readers on other machines can tell when their BM25 copy is missing or stale."""
-    state = {_LEXICAL_STAMP: lexical_stamp or "", _BUILD: json.dumps(build, sort_keys=True)}
-    current = collection.metadata or {}
-    if any(current.get(k) != v for k, v in state.items()):
-        collection.modify(metadata={k: v for k, v in {**current, **state}.items() if not k.startswith("hnsw:")})
-
-
-def read_index_state(collection: Collection) -> tuple[str | None, dict[str, object] | None]:
-    """``(BM25 stamp, build settings)`` the last ingest recorded in the collection (None, None if none)."""
-    meta = collection.metadata or {}
-    build = meta.get(_BUILD)
-    return (meta.get(_LEXICAL_STAMP) or None), (json.loads(build) if isinstance(build, str) else None)
 
 
 def sentence_collection_name(collection: str) -> str:
@@ -183,58 +156,3 @@ def open_sentence_vectors(config: StoreConfig, index_dir: Path) -> SentenceVecto
             f"{describe_store(config, index_dir)}: {exc}"
         ) from exc
     return SentenceVectors(collection)
-
-
-def text_hash(text: str) -> str:
-    """Short hash identifying the exact text a sentence vector was made from."""
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
-
-
-class SentenceVectors:
-    """Vectors of answer sentences, embedded at ingest (ids ``<chunk id>-s<k>``).
-
-    Each row keeps the hash of the text it was embedded from; a row whose text differs
-    (a stale row left by a killed ingest) is never returned, so the answerer embeds that
-    sentence itself and answers exactly as without this store.
-    """
-
-    def __init__(self, collection: Collection) -> None:
-        self.collection = collection
-
-    def get(self, ids: Sequence[str], texts: Sequence[str]) -> dict[str, np.ndarray]:
-        """Stored vectors of ``texts`` (keyed by text) whose row in ``ids`` matches the text."""
-        if not ids:
-            return {}
-        wanted = {i: text_hash(t) for i, t in zip(ids, texts, strict=True)}
-        by_id = dict(zip(ids, texts, strict=True))
-        got = self.collection.get(ids=list(dict.fromkeys(ids)), include=["embeddings", "metadatas"])
-        found: dict[str, np.ndarray] = {}
-        embeddings = got["embeddings"] if got["embeddings"] is not None else []
-        for row_id, meta, vector in zip(got["ids"], got["metadatas"] or [], embeddings, strict=False):
-            if (meta or {}).get("h") == wanted.get(row_id):
-                found[by_id[row_id]] = np.asarray(vector, dtype=np.float32)
-        return found
-
-    def write(
-        self, ids: Sequence[str], texts: Sequence[str], vectors: Sequence[Sequence[float]], documents: Sequence[str]
-    ) -> None:
-        """Upsert rows; ``documents`` are the file keys (for deleting a file's rows)."""
-        for start in range(0, len(ids), _WRITE_BATCH):
-            end = start + _WRITE_BATCH
-            self.collection.upsert(
-                ids=list(ids[start:end]),
-                embeddings=[list(v) for v in vectors[start:end]],
-                metadatas=[
-                    {"document_id": d, "h": text_hash(t)}
-                    for d, t in zip(documents[start:end], texts[start:end], strict=True)
-                ],
-            )
-
-    def delete_documents(self, keys: Sequence[str]) -> None:
-        """Delete every row of the files ``keys``."""
-        for start in range(0, len(keys), _DELETE_BATCH):
-            self.collection.delete(where={"document_id": {"$in": list(keys[start : start + _DELETE_BATCH])}})
-
-
-_WRITE_BATCH = 4000
-_DELETE_BATCH = 5000

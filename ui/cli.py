@@ -12,22 +12,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ingest.errors import SanadError
+from rag.runtime import apply_defaults
+
 if TYPE_CHECKING:
     from rag.assistant import Assistant
 
 __all__ = ["main"]
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -138,16 +135,16 @@ def _eval(assistant: Assistant, args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``sanad`` command; return its exit status."""
     args = _parser().parse_args(argv)
+    apply_defaults()  # before the encoder, Chroma or Gradio load
     from rag.assistant import Assistant
 
     # Every error Sanad raises for users (bad config, busy/mismatched/empty index, unreadable
-    # store or file) is a ValueError or RuntimeError with a message naming the key or path.
-    expected = (ValueError, RuntimeError, FileNotFoundError)
+    # store or file) is a SanadError with a message naming the key or path.
     try:
         assistant = Assistant.from_config(args.config, args.index)
         handler = {"ingest": _ingest, "ask": _ask, "chat": _chat, "eval": _eval}[args.command]
         return handler(assistant, args)
-    except expected as exc:
+    except SanadError as exc:
         print(f"sanad: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

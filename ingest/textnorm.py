@@ -12,12 +12,22 @@ import unicodedata
 from functools import lru_cache
 
 __all__ = [
-    "normalize",
-    "tokenize",
+    "ARABIC_BLOCK",
+    "ARABIC_STOPWORDS",
+    "ENGLISH_STOPWORDS",
+    "arabic_chars",
     "content_tokens",
     "is_arabic",
-    "ARABIC_STOPWORDS",
+    "normalize",
+    "readable_script",
+    "strip_markup",
+    "tokenize",
 ]
+
+#: The Arabic Unicode block (letters, digits, marks, punctuation), as a regex class body.
+ARABIC_BLOCK = "\u0600-\u06ff"
+#: Arabic presentation forms (the glyphs PDFs often carry: ﻻ ﺍ ﻟ), as a regex class body.
+ARABIC_PRESENTATION_FORMS = "\ufb50-\ufeff"
 
 # Harakat, shadda, sukun, superscript alef, Quranic marks; tatweel; zero-width and direction marks.
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
@@ -42,6 +52,11 @@ _FOLD = str.maketrans(
 _WORD = re.compile(r"\w+", re.UNICODE)
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 _LATIN_LETTER = re.compile("[A-Za-z]")
+_ARABIC_CHAR = re.compile(f"[{ARABIC_BLOCK}]")
+# Letters Sanad reads: Latin (up to Latin Extended-B), the Arabic block, Arabic presentation forms.
+_READABLE_LETTER = re.compile(f"[\u0000-\u024f{ARABIC_BLOCK}{ARABIC_PRESENTATION_FORMS}]")
+# Markup pasted into a question or kept in a chat message: script/style elements whole, other tags.
+_MARKUP = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|$)|<[^<>]{0,500}>", re.IGNORECASE | re.DOTALL)
 
 #: Function words that carry no topic; compared after :func:`normalize`.
 ARABIC_STOPWORDS: frozenset[str] = frozenset(
@@ -83,6 +98,23 @@ def is_arabic(text: str) -> bool:
     arabic = len(_ARABIC_LETTER.findall(text))
     latin = len(_LATIN_LETTER.findall(text))
     return arabic > 0 and arabic * 2 >= latin
+
+
+def arabic_chars(text: str) -> int:
+    """How many characters of ``text`` are in the Arabic block."""
+    return len(_ARABIC_CHAR.findall(text))
+
+
+def readable_script(text: str) -> bool:
+    """True unless most letters are in scripts other than Arabic and Latin (Cyrillic, CJK, ...)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    ours = sum(1 for ch in letters if _READABLE_LETTER.match(ch))
+    return ours * 2 >= len(letters)
+
+
+def strip_markup(text: str) -> str:
+    """``text`` with HTML tags (and script/style elements whole) replaced by spaces."""
+    return _MARKUP.sub(" ", text)
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,115 @@
+"""The answer step: from a question's retrieved passages to an :class:`rag.types.Answer`.
+
+Extractive (no LLM): the best-supported sentences, quoted. llm mode: the same evidence test
+first, then the model's streamed answer, verified (:mod:`rag.generate`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rag.answer import ExtractiveAnswerer
+from rag.messages import not_found_message
+from rag.retrieve import Retrieval
+from rag.types import Answer
+
+if TYPE_CHECKING:
+    from rag.generate import LLMAnswerer
+
+__all__ = ["Asked", "extractive_answer", "generated_answer"]
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A question as retrieval saw it.
+
+    ``searched`` is what was searched for: the question cleaned, or rewritten from the chat history
+    (then also ``standalone_question``). ``started`` and ``rewritten_at`` are ``perf_counter`` times.
+    """
+
+    question: str
+    searched: str
+    standalone_question: str | None
+    retrieval: Retrieval
+    started: float
+    rewritten_at: float
+
+
+def _ms(start: float, end: float) -> float:
+    return (end - start) * 1000
+
+
+def _retrieval_timings(retrieval: Retrieval) -> dict[str, float]:
+    return {f"retrieve_{k}": v for k, v in retrieval.timings_ms.items()}
+
+
+def extractive_answer(asked: Asked, answerer: ExtractiveAnswerer) -> Iterator[str | Answer]:
+    """The quoted answer's text, then the :class:`Answer`."""
+    retrieval = asked.retrieval
+    retrieved_at = time.perf_counter()
+    text, found, citations, confidence = answerer.answer(asked.searched, retrieval.query_embedding, retrieval.passages)
+    done = time.perf_counter()
+    yield text
+    yield Answer(
+        question=asked.question,
+        answer=text,
+        found=found,
+        citations=citations,
+        retrieved=retrieval.passages,
+        timings_ms={
+            "retrieve": _ms(asked.started, retrieved_at),
+            "answer": _ms(retrieved_at, done),
+            "total": _ms(asked.started, done),
+            **_retrieval_timings(retrieval),
+        },
+        confidence=confidence,
+        standalone_question=asked.standalone_question,
+    )
+
+
+def generated_answer(asked: Asked, answerer: ExtractiveAnswerer, generator: LLMAnswerer) -> Iterator[str | Answer]:
+    """llm mode: the model's tokens as they arrive, then its verified :class:`Answer`.
+
+    The extractive answer's evidence test comes first: when no retrieved sentence supports the
+    question, the model is not asked (it would only have nothing, or something invented, to say).
+    """
+    retrieval, passages = asked.retrieval, asked.retrieval.passages
+    supported, confidence = answerer.supported(asked.searched, retrieval.query_embedding, passages)
+    timings = {
+        "rewrite": _ms(asked.started, asked.rewritten_at),
+        "retrieve": _ms(asked.rewritten_at, time.perf_counter()),
+        **_retrieval_timings(retrieval),
+    }
+    common = {
+        "question": asked.question,
+        "retrieved": passages,
+        "confidence": confidence,
+        "mode": "llm",
+        "standalone_question": asked.standalone_question,
+    }
+    if not supported:
+        timings["total"] = _ms(asked.started, time.perf_counter())
+        message = not_found_message(asked.searched)
+        yield message
+        skipped = {"model": generator.config.model, "skipped": "no retrieved passage supports the question"}
+        yield Answer(answer=message, found=False, timings_ms=timings, generation=skipped, **common)
+        return
+    from rag.generate import Generated  # llm mode only: not imported by extractive start-up
+
+    for piece in generator.stream(asked.searched, passages):
+        if isinstance(piece, Generated):
+            timings.update(piece.timings_ms)
+            timings["total"] = _ms(asked.started, time.perf_counter())
+            yield Answer(
+                answer=piece.verified.text,
+                found=piece.verified.found,
+                citations=piece.verified.citations,
+                timings_ms=timings,
+                generation={**piece.stats, "model_text": piece.model_text},
+                **common,
+            )
+        else:
+            yield piece

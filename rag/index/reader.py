@@ -1,0 +1,185 @@
+"""The query side of the index: retriever and answerer, reopened when another process changed it."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from llama_index.vector_stores.chroma import ChromaVectorStore
+
+from ingest.manifest import Manifest
+from ingest.textnorm import tokenize
+from rag.answer import ExtractiveAnswerer
+from rag.config import SanadConfig
+from rag.index.layout import (
+    EmptyIndexError,
+    IndexBusyError,
+    IndexDamagedError,
+    IndexLayout,
+    IndexMismatchError,
+    build_settings,
+    index_lock,
+    mismatch_message,
+)
+from rag.lexical import LexicalIndex
+from rag.retrieve import HybridRetriever, Retrieval
+from rag.store.chroma import (
+    StoreUnavailableError,
+    describe_store,
+    open_client,
+    open_sentence_vectors,
+    open_vector_store,
+)
+from rag.store.records import indexed_text, node_from_row, read_index_state
+
+__all__ = ["IndexReader", "lexical_from_store"]
+
+#: Times a read that failed while another process wrote the store is tried again.
+READ_RETRIES = 3
+#: Chunks read from Chroma per request when rebuilding BM25 from it.
+_PAGE = 2000
+
+ServerState = tuple[str | None, dict[str, object] | None]
+
+
+class IndexReader:
+    """Opens the index for questions and keeps it current.
+
+    Persistent store: the manifest's mtime tells that another process ran `sanad ingest`.
+    Server (``store.mode: http``): also the BM25 stamp the last ingest recorded in the
+    collection, read at most every ``store.refresh_seconds``; a local BM25 copy that is
+    missing or older is rebuilt from the collection's documents.
+    """
+
+    def __init__(self, config: SanadConfig, embed_model: BaseEmbedding, *, lock: threading.RLock | None = None) -> None:
+        """
+        Args:
+            lock: shared with this process's ingest, so the index is never reopened while it writes.
+        """
+        self.config = config
+        self.embed_model = embed_model
+        self.layout = IndexLayout(config.index.path)
+        self._lock = lock or threading.RLock()
+        self._retriever: HybridRetriever | None = None
+        self._answerer: ExtractiveAnswerer | None = None
+        self._stamp: tuple[float | None, str | None] | None = None
+        self._server_cache: tuple[float, ServerState, object] | None = None  # (read at, state, client)
+
+    def invalidate(self) -> None:
+        """Reopen on the next question (after this process ingested)."""
+        with self._lock:
+            self._retriever = None
+
+    def retrieve(self, text: str, top_k: int | None) -> tuple[Retrieval, ExtractiveAnswerer]:
+        """Retrieve, reopening the index when another process changed the store mid-read.
+
+        An ingest in another process deletes and re-adds an updated file's chunks; a reader
+        caught in between can get a chunk without its metadata. Reopening and asking again
+        reads the store as it is now; the last failure is raised.
+        """
+        for attempt in range(READ_RETRIES + 1):
+            retriever, answerer = self.open()
+            try:
+                return retriever.retrieve(text, top_k=top_k), answerer
+            except Exception:
+                if attempt == READ_RETRIES:
+                    raise
+                with self._lock:
+                    if self._retriever is retriever:
+                        self._retriever = None
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def open(self) -> tuple[HybridRetriever, ExtractiveAnswerer]:
+        """The retriever and answerer, reopened when the index changed since they were opened.
+
+        Raises:
+            EmptyIndexError, IndexMismatchError, IndexDamagedError, StoreUnavailableError.
+        """
+        server = self.config.store.mode == "http"
+        manifest_path = self.layout.manifest
+        stamp = (
+            manifest_path.stat().st_mtime if manifest_path.exists() else None,
+            self._server_state()[0] if server else None,
+        )
+        with self._lock:
+            if self._retriever is None or stamp != self._stamp:
+                self._retriever, self._answerer = self._reopen(server)
+                self._stamp = stamp
+            assert self._answerer is not None
+            return self._retriever, self._answerer
+
+    def _reopen(self, server: bool) -> tuple[HybridRetriever, ExtractiveAnswerer]:
+        config, index_dir = self.config, self.layout.root
+        manifest = Manifest.load(self.layout.manifest)
+        lexical_stamp, stored = self._server_state(refresh=True) if server else (None, None)
+        if stored is None and not manifest.files:
+            raise EmptyIndexError(f"{index_dir}: the index is empty; run `sanad ingest` first")
+        stored = stored if stored is not None else manifest.build
+        build = build_settings(config, self.embed_model)
+        if stored != build:
+            raise IndexMismatchError(mismatch_message(index_dir, stored, build))
+        lexical = LexicalIndex.open(self.layout.lexical, stemming=config.retrieval.stemming)
+        if config.store.mode == "persistent" and not self.layout.chroma.is_dir():
+            raise IndexDamagedError(
+                f"{self.layout.chroma}: the dense store is missing; run `sanad ingest` to repair "
+                "it (or `sanad ingest --rebuild`)"
+            )
+        vector_store = open_vector_store(config.store, index_dir, fresh=True)
+        if vector_store.client.count() == 0:
+            raise IndexDamagedError(
+                f"{index_dir}: the dense store holds no chunks but the manifest lists "
+                f"{len(manifest.files)} files; run `sanad ingest` to repair it (or `sanad ingest --rebuild`)"
+            )
+        if lexical_stamp and lexical.stamp != lexical_stamp:
+            try:  # this machine's BM25 copy is missing or older than the server's collection
+                with index_lock(index_dir):
+                    lexical_from_store(vector_store, lexical, lexical_stamp)
+            except IndexBusyError:
+                pass  # an ingest on this machine is writing it; it records the new stamp when done
+        retriever = HybridRetriever(config.retrieval, self.embed_model, vector_store, lexical)
+        sentences = open_sentence_vectors(config.store, index_dir) if config.store.sentence_vectors else None
+        return retriever, ExtractiveAnswerer(config.answer, self.embed_model, lexical.idf, sentences)
+
+    def _server_state(self, *, refresh: bool = False) -> ServerState:
+        """``(BM25 stamp, build settings)`` recorded in the server's collection (``store.mode: http``),
+        read at most every ``store.refresh_seconds`` unless ``refresh``."""
+        now = time.monotonic()
+        cached = self._server_cache
+        if cached is not None and not refresh and now - cached[0] < self.config.store.refresh_seconds:
+            return cached[1]
+        import chromadb.errors
+
+        try:
+            client = cached[2] if cached is not None else open_client(self.config.store, self.layout.root)
+            state = read_index_state(client.get_collection(self.config.store.collection))  # type: ignore[attr-defined]
+        except (chromadb.errors.NotFoundError, ValueError):
+            state, client = (None, None), None  # nothing ingested into the server yet
+        except Exception as exc:  # noqa: BLE001 - chromadb raises many types
+            if cached is not None and not refresh:
+                return cached[1]  # a blip between questions: keep answering from what is open
+            where = describe_store(self.config.store, self.layout.root)
+            raise StoreUnavailableError(f"store: cannot reach Chroma at {where}: {exc}") from exc
+        self._server_cache = (now, state, client)
+        return state
+
+
+def lexical_from_store(vector_store: ChromaVectorStore, lexical: LexicalIndex, stamp: str | None) -> int:
+    """Rebuild ``lexical`` from the chunks stored in Chroma (their texts and headlines); return the count.
+
+    A reader whose BM25 copy is missing or older than the server's collection (``store.mode:
+    http``, another machine) gets the same index the writer has, labelled with ``stamp``.
+    """
+    collection = vector_store.client
+    tokens: dict[str, list[str]] = {}
+    offset = 0
+    while True:
+        got = collection.get(include=["documents", "metadatas"], limit=_PAGE, offset=offset)
+        if not got["ids"]:
+            break
+        for chunk, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True):
+            tokens[chunk] = tokenize(indexed_text(node_from_row(text, meta)), stem=lexical.stemming)
+        offset += len(got["ids"])
+    lexical.replace(tokens, stamp=stamp)
+    return len(tokens)

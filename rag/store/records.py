@@ -1,0 +1,151 @@
+"""What a stored chunk is: the one place that writes and reads Chroma rows and metadata keys.
+
+A chunk is a llama-index ``TextNode`` (id :func:`ingest.ids.chunk_id`, text = the exact span
+of its file) whose metadata holds its file, offsets and headline; it comes back from Chroma
+as a :class:`rag.types.Passage`. The collection's own metadata records which BM25 index
+matches it and the settings it was built with.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from llama_index.core.schema import BaseNode, MetadataMode, NodeRelationship, RelatedNodeInfo, TextNode
+
+from ingest.ids import chunk_id, sentence_id
+from ingest.prepare import PreparedArticle
+from ingest.sentences import in_context, quotable_sentences
+from rag.types import Passage
+
+if TYPE_CHECKING:
+    from chromadb.api.models.Collection import Collection
+
+__all__ = [
+    "CHUNK_METADATA_KEYS",
+    "DELETE_BATCH",
+    "DOCUMENT_KEY",
+    "chunk_nodes",
+    "delete_documents",
+    "delete_ids",
+    "indexed_text",
+    "is_complete",
+    "node_from_row",
+    "passage_from_row",
+    "publish_index_state",
+    "read_index_state",
+    "sentence_rows",
+]
+
+#: Metadata keys kept on each chunk and never embedded. The headline (``title``) is
+#: embedded and BM25-indexed with the chunk when ``chunking.title_context`` is on.
+CHUNK_METADATA_KEYS = ("file", "root", "start", "end", "chunk", "sha256")
+#: The file key of a row (llama-index writes a node's source document id under this key).
+DOCUMENT_KEY = "document_id"
+#: Ids or documents deleted from Chroma per call.
+DELETE_BATCH = 5000
+#: Collection metadata keys: the stamp of the BM25 index matching the collection, and the build settings.
+_LEXICAL_STAMP, _BUILD = "sanad_lexical_stamp", "sanad_build"
+
+
+def chunk_nodes(article: PreparedArticle) -> list[TextNode]:
+    """The article's chunks as nodes to store (vectors not yet set)."""
+    record, title = article.record, article.title
+    nodes = []
+    for i, span in enumerate(article.spans):
+        # The headline goes into what is embedded unless the chunk already starts with it.
+        hidden = [*CHUNK_METADATA_KEYS, *(["title"] if not title or span.text.startswith(title) else [])]
+        node = TextNode(
+            id_=chunk_id(record.key, i),
+            text=span.text,
+            metadata={
+                "file": record.file,
+                "root": record.root,
+                "start": span.start,
+                "end": span.end,
+                "chunk": i,
+                "sha256": record.sha256,
+                "title": title,
+            },
+            excluded_embed_metadata_keys=hidden,
+            excluded_llm_metadata_keys=list(CHUNK_METADATA_KEYS),
+            metadata_template="{value}",
+        )
+        node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=record.key)
+        nodes.append(node)
+    return nodes
+
+
+def indexed_text(node: BaseNode) -> str:
+    """What is embedded and BM25-indexed for a chunk: its text, after its headline when that is on."""
+    return node.get_content(metadata_mode=MetadataMode.EMBED)
+
+
+def sentence_rows(nodes: Sequence[TextNode]) -> list[tuple[str, str, str]]:
+    """``(sentence id, text to embed, chunk id)`` for every quotable sentence of ``nodes``,
+    exactly as the answerer embeds them (:mod:`ingest.sentences`)."""
+    rows = []
+    for node in nodes:
+        title = str(node.metadata.get("title", ""))
+        for position, span in quotable_sentences(node.text, int(node.metadata["start"]), title):
+            rows.append((sentence_id(node.node_id, position), in_context(span.text, title), node.node_id))
+    return rows
+
+
+def node_from_row(text: str | None, meta: dict[str, Any] | None) -> BaseNode:
+    """A stored chunk back as a node (for re-indexing its :func:`indexed_text`)."""
+    from llama_index.core.vector_stores.utils import metadata_dict_to_node
+
+    return metadata_dict_to_node(dict(meta or {}), text=text)
+
+
+def is_complete(meta: dict[str, Any]) -> bool:
+    """False for a row read while another process rewrote it (its metadata not yet written)."""
+    return "file" in meta
+
+
+def passage_from_row(
+    chunk: str, text: str, meta: dict[str, Any], score: float, dense: float | None, lexical: float | None
+) -> Passage:
+    """A passage from a stored chunk: its text (the Chroma document) and metadata."""
+    return Passage(
+        chunk_id=chunk,
+        file=str(meta["file"]),
+        root=str(meta["root"]),
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        text=text,
+        score=score,
+        dense_score=dense,
+        lexical_score=lexical,
+        title=str(meta.get("title", "")),
+    )
+
+
+def delete_documents(collection: Collection, keys: Sequence[str]) -> None:
+    """Delete every row of the files ``keys``, in batches."""
+    for start in range(0, len(keys), DELETE_BATCH):
+        collection.delete(where={DOCUMENT_KEY: {"$in": list(keys[start : start + DELETE_BATCH])}})
+
+
+def delete_ids(collection: Collection, ids: Sequence[str]) -> None:
+    """Delete the rows ``ids``, in batches."""
+    for start in range(0, len(ids), DELETE_BATCH):
+        collection.delete(ids=list(ids[start : start + DELETE_BATCH]))
+
+
+def publish_index_state(collection: Collection, lexical_stamp: str | None, build: dict[str, object]) -> None:
+    """Record in the collection which BM25 index matches it and how it was built (after each checkpoint),
+    so readers on other machines can tell when their BM25 copy is missing or stale."""
+    state = {_LEXICAL_STAMP: lexical_stamp or "", _BUILD: json.dumps(build, sort_keys=True)}
+    current = collection.metadata or {}
+    if any(current.get(k) != v for k, v in state.items()):
+        collection.modify(metadata={k: v for k, v in {**current, **state}.items() if not k.startswith("hnsw:")})
+
+
+def read_index_state(collection: Collection) -> tuple[str | None, dict[str, object] | None]:
+    """``(BM25 stamp, build settings)`` the last ingest recorded in the collection (None, None if none)."""
+    meta = collection.metadata or {}
+    build = meta.get(_BUILD)
+    return (meta.get(_LEXICAL_STAMP) or None), (json.loads(build) if isinstance(build, str) else None)

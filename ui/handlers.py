@@ -1,0 +1,103 @@
+"""What the chat's events do: each calls the :class:`rag.Assistant` and renders what it returns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from ingest.errors import SanadError
+from rag.assistant import Assistant
+from rag.index.layout import EmptyIndexError
+from rag.types import Answer, Citation
+from ui.labels import LABELS
+from ui.render import (
+    render_answer,
+    render_article,
+    render_citation_panel,
+    render_error,
+    render_ingest_report,
+    render_refusal,
+)
+
+__all__ = ["Event", "add_articles", "chat_events", "open_source", "respond", "word_pieces"]
+
+Event = tuple[str, Any]  # ("text", partial answer) | ("answer", Answer) | ("error", Markdown)
+#: Words shown at a time while an answer streams in.
+_WORDS_PER_PIECE = 4
+
+
+def word_pieces(text: str) -> Iterator[str]:
+    """``text`` in pieces of a few words (joined, they give ``text`` back): a whole answer appears
+    in the chat as it would stream in, like a model's tokens."""
+    for line in text.splitlines(keepends=True):
+        words = line.split(" ")
+        for i in range(0, len(words), _WORDS_PER_PIECE):
+            piece = " ".join(words[i : i + _WORDS_PER_PIECE])
+            yield piece + (" " if i + _WORDS_PER_PIECE < len(words) else "")
+
+
+def chat_events(
+    assistant: Assistant, message: str, history: list[Any], top_k: int | None = None, mode: str | None = None
+) -> Iterator[Event]:
+    """The answer to ``message`` as events: the text so far, then the answer (or an error to show)."""
+    text = ""
+    try:
+        for piece in assistant.stream(message, history, top_k=top_k, mode=mode):
+            if isinstance(piece, Answer):
+                yield "answer", piece
+                continue
+            for part in word_pieces(piece):
+                text += part
+                yield "text", text
+    except EmptyIndexError:
+        yield "error", "⚠️ الفهرس فارغ: شغّل `sanad ingest` أولاً. / The index is empty: run `sanad ingest` first."
+    except SanadError as exc:  # damaged or mismatched index, store unreachable, model server down: say so
+        yield "error", f"⚠️ تعذّر الإجابة. / Cannot answer: {render_error(str(exc))}"
+
+
+def respond(assistant: Assistant, message: str, history: list[Any]) -> Iterator[str]:
+    """The ``/chat`` stream: partial text, then the answer's Markdown (or the error)."""
+    for kind, value in chat_events(assistant, message, history):
+        yield render_answer(value) if kind == "answer" else value
+
+
+def open_source(assistant: Assistant, request: str, answers: list[list[dict[str, Any]]], lang: str) -> str:
+    """The source panel for a request from the page: ``cite:TURN:N`` or ``file:NAME``."""
+    request = (request or "").rsplit("|", 1)[0]
+    kind, _, rest = request.partition(":")
+    turn, _, n = rest.partition(":")
+    try:
+        if kind == "cite" and turn.isdigit() and n.isdigit():
+            cited = [c for c in answers[int(turn)] if c["n"] == int(n)] if int(turn) < len(answers) else []
+            if not cited:
+                return render_refusal(f"{request}: no such source in this chat", lang)
+            citation = Citation(**cited[0])
+            return render_citation_panel(citation, assistant.read_source(citation.file, citation.root), lang)
+        if kind == "file":
+            return render_article(assistant.read_source(rest), lang)
+    except SanadError as exc:  # refused (SourceRefused), or a damaged manifest
+        return render_refusal(str(exc), lang)
+    return render_refusal(f"{request}: not a source request", lang)
+
+
+def add_articles(
+    assistant: Assistant, files: list[str] | None, lang: str, progress: Callable[..., Any] | None = None
+) -> str:
+    """Add uploaded files to the corpus folder and ingest them; what happened, as Markdown."""
+    labels = LABELS[lang]
+    if assistant.config.corpus.path is None:
+        return labels["no_corpus"]
+    if not files:
+        return labels["no_files"]
+
+    def report_progress(done: int, total: int, file: str) -> None:
+        if progress is not None:
+            progress((done, total), desc=file)
+
+    if progress is not None:
+        progress((0, 1), desc="…")
+    try:
+        report, refused = assistant.add_articles(files, progress=report_progress)
+    except SanadError as exc:  # index busy, mismatched, unreachable; the folder is as it was
+        return f"⚠️ {render_error(str(exc))}"
+    return render_ingest_report(report, refused, lang)
