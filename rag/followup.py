@@ -32,8 +32,9 @@ _POINTERS = frozenset(
     "he she it they him her them his its their there that this those these then".split()
 )
 _AND_OPENERS = frozenset({"and", "also", "وماذا", "وكذلك", "وايضا"})
-#: A question with fewer content words than this leans on the previous turn.
-_MIN_OWN_WORDS = 2
+#: A question naming fewer things than this leans on the previous turn; one that points back
+#: (a pronoun) must name at least ``_POINTING_OWN_WORDS``, one opening with "and" ``_AND_OWN_WORDS``.
+_MIN_OWN_WORDS, _POINTING_OWN_WORDS, _AND_OWN_WORDS = 2, 3, 4
 # Arabic pronoun suffixes on a verb or noun (قتله، قائدها، زعيمهم) point back too.
 _SUFFIX = re.compile(r"^\w{3,}(ه|ها|هم|هما|هن)$")
 
@@ -61,22 +62,34 @@ def _pointer(word: str) -> bool:
 
 
 def is_follow_up(question: str) -> bool:
-    """True when ``question`` opens with "and" (ومتى…، وماذا…، And …, What about …), points back
-    (a pronoun), or names fewer than two things of its own."""
+    """True when ``question`` cannot stand on its own: it names fewer than two things of its own; or it
+    points back (a pronoun or demonstrative: "he", "there", عنه، قائدها) and names fewer than three; or it
+    opens with "and" (ومتى…، وماذا…، And …, What about …) and names fewer than four.
+
+    A question that names its own subject is never a follow-up, whatever pronoun it contains
+    ("Who was in the delegation that was due to arrive in Moscow?" is asked as it is).
+    """
     words = [normalize(w) for w in _WORD.findall(question)]
     if not words:
         return False
-    if words[0] in _AND_OPENERS or (words[0].startswith(("و", "ف")) and words[0][1:] in _QUESTION_WORDS):
-        return True
-    if " ".join(words[:2]).lower() in ("what about", "how about"):
-        return True
+    written = _content_words(question)
+    # as written: ة is not the pronoun ه; a word with a pronoun suffix (قائدها) names nothing of its own
+    suffixed = [w for w in written if _SUFFIX.match(w) and not w.startswith("ال")]
+    own = len(written) - len(suffixed)
+    opens_with_and = (
+        words[0] in _AND_OPENERS
+        or (words[0].startswith(("و", "ف")) and words[0][1:] in _QUESTION_WORDS)
+        or " ".join(words[:2]).lower() in ("what about", "how about")
+    )
     copula = {i for i, w in enumerate(words) if w in ("هو", "هي", "هم") and i and words[i - 1] in _QUESTION_WORDS}
-    if any(_pointer(w.lower()) for i, w in enumerate(words) if i not in copula):  # "ما هي" is "what is"
-        return True
-    own = _content_words(question)
-    if any(_SUFFIX.match(w) and not w.startswith("ال") for w in own):  # as written: ة is not a pronoun
-        return True
-    return len(own) < _MIN_OWN_WORDS
+    points_back = bool(suffixed) or any(  # "ما هي" is "what is", not "what is she"
+        _pointer(w.lower()) for i, w in enumerate(words) if i not in copula
+    )
+    if opens_with_and:
+        return own < _AND_OWN_WORDS
+    if points_back:
+        return own < _POINTING_OWN_WORDS
+    return own < _MIN_OWN_WORDS
 
 
 def carry_over(question: str, previous: str) -> str:

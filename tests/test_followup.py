@@ -13,7 +13,7 @@ HISTORY = [{"role": "user", "content": FIRST}, {"role": "assistant", "content": 
 
 @pytest.mark.parametrize(
     "question",
-    ["ومتى صرح بذلك؟", "ماذا قال عنه؟", "ومن يقودها؟", "وماذا قال عن الصحافيين؟", "ما الذي قاله؟"],
+    ["ومتى صرح بذلك؟", "ماذا قال عنه؟", "ومن يقودها؟", "وماذا قال عن الصحافيين؟", "ما الذي قاله؟", "and who leads it?"],
 )
 def test_arabic_follow_ups_carry_the_previous_subject(question: str) -> None:
     assert is_follow_up(question)
@@ -27,6 +27,11 @@ def test_arabic_follow_ups_carry_the_previous_subject(question: str) -> None:
         "كم دولة صوتت لصالح قرار الجمعية العامة؟",  # ة is not the pronoun ه
         "من هو رئيس فرع الأمن الجنائي في دمشق؟",
         "How many countries voted for the UN resolution on Syria?",
+        # they name their own subject: a pronoun or demonstrative inside does not make them follow-ups
+        "Who was in the Syrian government delegation that was due to arrive in Moscow?",
+        "ما موقف هذه الدول من قرار الجمعية العامة؟",
+        "من هو السفير الروسي في الأمم المتحدة الذي اعتبر القرار سابقة خطيرة؟",
+        "وكم دولة امتنعت عن التصويت على قرار الجمعية العامة بشأن سوريا؟",
     ],
 )
 def test_questions_that_stand_alone_are_left_as_they_are(question: str) -> None:
@@ -64,3 +69,29 @@ def test_follow_up_through_the_assistant_finds_the_right_article(seed_assistant:
     assert alone.standalone_question is None
     assert follow_up.found and follow_up.citations[0].file == "001_98fba5ff296b2f2c.txt"
     assert "الصحافيين الأجانب" in follow_up.answer
+
+
+def test_standalone_questions_asked_in_one_chat_get_the_answers_they_get_alone(seed_assistant: Assistant) -> None:
+    """The whole seed gold set asked one after another in one chat, each turn's history growing."""
+    from rag.evaluate import read_gold
+    from tests.conftest import GOLD
+
+    history: list[tuple[str, str]] = []
+    same, rewritten = 0, []
+    items = read_gold(GOLD)
+    for item in items:
+        alone = seed_assistant.ask(item.question)
+        in_chat = seed_assistant.ask(item.question, history=history)
+        same += (in_chat.answer, in_chat.citations) == (alone.answer, alone.citations)
+        if in_chat.standalone_question is not None:
+            rewritten.append(item.question)
+        history.append((item.question, in_chat.answer))
+    assert same / len(items) >= 0.95, rewritten
+    assert len(rewritten) <= len(items) * 0.05, rewritten
+
+
+def test_a_real_follow_up_after_other_questions_still_finds_its_subject(seed_assistant: Assistant) -> None:
+    history = [("كم دولة عارضت قرار الجمعية العامة بشأن سوريا؟", "…"), (FIRST, "عبد القادر الصالح [1]")]
+    answer = seed_assistant.ask("وماذا قال عن الصحافيين الأجانب؟", history=history)
+    assert answer.standalone_question == "وماذا قال عن الصحافيين الأجانب؟ (قائد لواء التوحيد)"
+    assert answer.found and "الصحافيين الأجانب" in answer.answer

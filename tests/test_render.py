@@ -55,3 +55,17 @@ def test_refusal_is_shown_as_text() -> None:
 def test_a_streaming_answer_is_shown_as_text() -> None:
     shown = render_partial("أعلن <b>الوزير</b> افتتاح")
     assert "<b>" not in shown and "&lt;b&gt;الوزير&lt;/b&gt;" in shown and 'dir="auto"' in shown
+
+
+def test_a_rewritten_follow_up_says_what_was_searched() -> None:
+    answer = Answer(
+        question="ومن يقودها؟",
+        answer="عبد القادر الصالح [1]",
+        found=True,
+        citations=[Citation(1, "a.txt", "/x", 0, 10, "عبد القادر", 0, 10)],
+        standalone_question="ومن يقودها؟ (لواء التوحيد <b>)",
+    )
+    shown = render_chat_answer(answer, 0)
+    assert 'class="sanad-searched"' in shown and "بحثنا عن: ومن يقودها؟ (لواء التوحيد &lt;b&gt;)" in shown
+    alone = Answer(question="Who leads it?", answer="x", found=False)
+    assert "sanad-searched" not in render_chat_answer(alone, 0)

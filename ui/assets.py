@@ -23,6 +23,7 @@ a.sanad-cite:hover { background: rgba(37, 99, 235, .28); }
 .sanad-panel mark { background: #fde68a; color: inherit; padding: 0 2px; }
 .sanad-refused { border-inline-start: 4px solid #dc2626; }
 .sanad-hidden { display: none !important; }
+.sanad-searched { font-size: .85em; opacity: .75; margin-bottom: 4px; }
 """
 
 # Installed once by the hidden bridge: page styles, and clicks on [n] links (or window.sanadOpen(request),

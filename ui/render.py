@@ -25,6 +25,7 @@ __all__ = [
     "render_partial",
     "render_question",
     "render_refusal",
+    "render_searched",
     "render_sources",
     "sources_rows",
 ]
@@ -108,16 +109,25 @@ def render_chat_answer(answer: Answer, turn: int) -> str:
     ``turn`` numbers the answer in the conversation (the links name it). A "not in the articles"
     answer is framed differently (``sanad-notfound``) and has no sources.
     """
+    searched = render_searched(answer)
     if not answer.found:
-        return f'<div dir="auto" class="sanad-notfound">\n\n⚠️ *{_escape(answer.answer)}*\n\n</div>'
+        return f'{searched}<div dir="auto" class="sanad-notfound">\n\n⚠️ *{_escape(answer.answer)}*\n\n</div>'
     numbers = {c.n for c in answer.citations}
     body = _linked_markers(_escape(answer.answer), turn, numbers)
     heading = _sources_heading(answer)
-    lines = [f'<div dir="auto" class="sanad-answer">\n\n{body}\n\n</div>', "", f"**{heading}**", ""]
+    lines = [f'{searched}<div dir="auto" class="sanad-answer">\n\n{body}\n\n</div>', "", f"**{heading}**", ""]
     for c in answer.citations:
         marker = _linked_markers(f"\\[{c.n}\\]", turn, numbers)
         lines.append(f"- {marker} `{c.file}`: «{_escape(c.text)}»")
     return "\n".join(lines)
+
+
+def render_searched(answer: Answer) -> str:
+    """ "searched for: …" when the question was a follow-up rewritten from the chat (else ``""``)."""
+    if not answer.standalone_question:
+        return ""
+    label = "بحثنا عن" if is_arabic(answer.question) else "searched for"
+    return f'<div dir="auto" class="sanad-searched">{label}: {_html(answer.standalone_question)}</div>\n\n'
 
 
 def plain_answer(answer: Answer) -> str:
