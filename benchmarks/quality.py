@@ -32,7 +32,8 @@ from ingest.loader import ArticleError, find_articles, read_article  # noqa: E40
 from ingest.textnorm import is_arabic  # noqa: E402
 from rag.assistant import Assistant  # noqa: E402
 from rag.config import SanadConfig, load_config  # noqa: E402
-from rag.evaluate import GoldItem, apply_threshold, ask_all, read_gold, summarize, threshold_sweep  # noqa: E402
+from rag.evaluate import apply_threshold, ask_all, summarize, threshold_sweep  # noqa: E402
+from rag.gold import GoldItem, read_gold  # noqa: E402
 from rag.runtime import apply_defaults  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

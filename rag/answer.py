@@ -23,6 +23,8 @@ from ingest.sentences import in_context, quotable_sentences
 from ingest.textnorm import content_tokens, is_arabic
 from rag.config import AnswerConfig
 from rag.embeddings import VectorCache, cosine_similarities
+from rag.evidence import analyse_question, supplies
+from rag.focus import focus_of
 from rag.messages import not_found_message
 from rag.store.sentences import SentenceVectors
 from rag.types import Citation, Passage
@@ -54,10 +56,18 @@ def cosine_range(question_arabic: bool, passage_arabic: bool = True) -> tuple[fl
     return COS_RANGE_SAME_SCRIPT if question_arabic == passage_arabic else COS_RANGE_CROSS_SCRIPT
 
 
+#: The evidence measured for each candidate sentence, in [0, 1] (see :class:`ScoredSentence`).
+FEATURES = ("dense", "lexical", "context", "attribute", "attribute_context", "type_found", "type_missing", "prior")
+
+
 @dataclass(frozen=True)
 class ScoredSentence:
-    """A candidate sentence: its support (``score``, from ``dense`` and ``lexical``, all in [0, 1])
-    and the ``rank`` it is ordered by (support + the passage prior)."""
+    """A candidate sentence: its support (``score``, from ``dense`` and ``lexical``, all in [0, 1]),
+    the ``rank`` it is ordered by (support + the passage prior), and its ``evidence``, one value per
+    :data:`FEATURES`: the scaled cosine, the question's IDF-weighted terms found in the sentence and in
+    its passage or headline, whether the asked attribute («عمر» in «كم عمر…») is in the sentence and in
+    its passage, whether the expected answer type (a number, a date, a time) is found or missing, and
+    the passage's retrieval score relative to the best passage's."""
 
     span: Span
     passage: Passage
@@ -65,6 +75,7 @@ class ScoredSentence:
     lexical: float
     score: float
     rank: float
+    evidence: tuple[float, ...] = ()
 
 
 def _repeats(a: set[str], b: set[str]) -> bool:
@@ -146,6 +157,8 @@ class ExtractiveAnswerer:
         floor, ceil = cosine_range(same_script)
         question_tokens = content_tokens(question)
         question_weight = sum(self.idf(t) for t in question_tokens)
+        needs = analyse_question(question)
+        around = {p.chunk_id: content_tokens(f"{p.title}\n{p.text}") for _, p, _ in candidates}
         vectors = self._sentence_vectors([in_context(span.text, passage.title) for span, passage, _ in candidates], ids)
         cosines = cosine_similarities(vectors, query_embedding)
 
@@ -157,6 +170,18 @@ class ExtractiveAnswerer:
             lexical = overlap / question_weight if question_weight else 0.0
             score = _DENSE_WEIGHT * dense + _LEXICAL_WEIGHT * lexical if same_script else dense
             prior = passage.score / top_passage if top_passage > 0 else 0.0
+            context = around[passage.chunk_id]
+            found = supplies(needs.kind, span.text, needs.numbers)
+            evidence = (
+                dense,
+                lexical,
+                sum(self.idf(t) for t in question_tokens & context) / question_weight if question_weight else 0.0,
+                float(needs.attribute <= tokens),
+                float(needs.attribute <= context),
+                float(found is True),
+                float(found is False),
+                prior,
+            )
             scored.append(
                 ScoredSentence(
                     span=span,
@@ -165,6 +190,7 @@ class ExtractiveAnswerer:
                     lexical=lexical,
                     score=score,
                     rank=score + _PASSAGE_PRIOR * prior,
+                    evidence=evidence,
                 )
             )
         scored.sort(key=lambda s: s.rank, reverse=True)
@@ -197,6 +223,7 @@ class ExtractiveAnswerer:
         confidence = self._confidence(question, scored)
         if confidence < self.config.min_confidence:
             return not_found_message(question), False, [], confidence
+        question_tokens, needs = content_tokens(question), analyse_question(question)
         chosen = [scored[0]]
         for candidate in scored[1:]:
             if len(chosen) >= self.config.max_sentences:
@@ -210,6 +237,8 @@ class ExtractiveAnswerer:
         parts = []
         for n, sentence in enumerate(chosen, start=1):
             span = sentence.span
-            citations.append(Citation.quoting(n, sentence.passage, span.start, span.end, span.text))
+            focus = focus_of(span, question_tokens, needs, self.idf)
+            citation = Citation.quoting(n, sentence.passage, span.start, span.end, span.text)
+            citations.append(citation.focused(focus.start, focus.end, focus.text))
             parts.append(f"{sentence.span.text} [{n}]")
         return "\n".join(parts), True, citations, confidence

@@ -11,20 +11,16 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ingest.errors import SanadError
 from ingest.textnorm import normalize
+from rag.gold import GoldItem
 from rag.types import Answer
 
 __all__ = [
-    "GoldFileError",
-    "GoldItem",
-    "read_gold",
     "squad_tokens",
     "exact_match",
     "token_f1",
@@ -38,54 +34,6 @@ __all__ = [
 ]
 
 RANK_DEPTH = 10
-
-
-class GoldFileError(SanadError, ValueError):
-    """A gold file cannot be read; the message names the file, line and field."""
-
-
-@dataclass(frozen=True)
-class GoldItem:
-    """One gold question."""
-
-    id: str
-    question: str
-    answers: list[str]
-    source: str | None
-
-    @property
-    def answerable(self) -> bool:
-        return bool(self.source) and bool(self.answers)
-
-
-def read_gold(path: Path) -> list[GoldItem]:
-    """Read a gold file.
-
-    Raises:
-        GoldFileError: the file cannot be read, or a line is not JSON or lacks a field (the message
-            names file, line and field).
-    """
-    try:
-        lines = path.read_text(encoding="utf-8").split("\n")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GoldFileError(f"{path}: cannot read the gold file: {exc}") from None
-    items = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise GoldFileError(f"{path}:{number}: not JSON: {exc}") from None
-        for key in ("id", "question", "answers"):
-            if key not in row:
-                raise GoldFileError(f"{path}:{number}: missing field {key!r}")
-        if not isinstance(row["answers"], list):
-            raise GoldFileError(f"{path}:{number}: field 'answers' must be a list")
-        items.append(
-            GoldItem(str(row["id"]), str(row["question"]), [str(a) for a in row["answers"]], row.get("source"))
-        )
-    return items
 
 
 def _contains_gold(text: str, answers: Iterable[str]) -> bool:
@@ -165,6 +113,10 @@ def score_prediction(item: GoldItem, prediction: dict[str, Any]) -> dict[str, An
         _same_file(c["file"], item.source) and _contains_gold(c["text"], item.answers) for c in prediction["citations"]
     )
     scores["confidence"] = float(prediction.get("confidence", 0.0))
+    focuses = [c.get("focus", c["text"]) for c in prediction["citations"]]
+    scores["focus_contains_gold"] = found and any(_contains_gold(f, item.answers) for f in focuses)
+    scores["focus_chars"] = len(focuses[0]) if found and focuses else None
+    scores["sentences_cited"] = len(prediction["citations"]) if found else 0
     return scores
 
 
@@ -177,6 +129,8 @@ def summarize(scores: list[dict[str, Any]]) -> dict[str, float]:
         return float(np.mean(values)) if values else float("nan")
 
     ranks = [s["rank"] for s in answerable]
+    answered = [s for s in answerable if s["found"]]
+    focus_chars = [s["focus_chars"] for s in answered if s.get("focus_chars") is not None]
     latencies = [s["latency_ms"] for s in scores]
     return {
         "questions": len(scores),
@@ -191,6 +145,9 @@ def summarize(scores: list[dict[str, Any]]) -> dict[str, float]:
         "f1": mean([s["f1"] for s in answerable]),
         "citation_correct": mean([s["citation_correct"] for s in answerable]),
         "citation_file": mean([s["citation_file"] for s in answerable]),
+        "focus_contains_gold": mean([s.get("focus_contains_gold", False) for s in answered]),
+        "focus_median_chars": float(np.median(focus_chars)) if focus_chars else float("nan"),
+        "one_sentence": mean([s.get("sentences_cited") == 1 for s in answered]),
         "no_answer_accuracy": mean([s["no_answer_correct"] for s in unanswerable]),
         "false_refusal": mean([not s["found"] for s in answerable]),
         "false_answer": mean([not s["no_answer_correct"] for s in unanswerable]),
@@ -212,6 +169,9 @@ _LABELS = {
     "f1": "token F1",
     "citation_correct": "a cited span contains the gold answer",
     "citation_file": "a citation points to the gold file",
+    "focus_contains_gold": "the focus contains the gold answer, of answered",
+    "focus_median_chars": "median focus length (characters)",
+    "one_sentence": "answers citing one sentence (the rest cite two)",
     "no_answer_accuracy": "no-answer accuracy",
     "false_refusal": "false refusals (answerable, said not found)",
     "false_answer": "false answers (not in the articles, answered)",
@@ -226,7 +186,7 @@ def format_table(metrics: dict[str, float]) -> str:
     for key, label in _LABELS.items():
         value = metrics[key]
         shown = str(int(value)) if key in {"questions", "answerable", "unanswerable"} else f"{value:.3f}"
-        if key.startswith("latency"):
+        if key.startswith("latency") or key == "focus_median_chars":
             shown = f"{value:.1f}"
         lines.append(f"| {label} | {shown} |")
     return "\n".join(lines)
@@ -283,7 +243,14 @@ def apply_threshold(scores: list[dict[str, Any]], threshold: float) -> list[dict
         refused = {**s, "found": False}
         if s["answerable"]:
             refused.update(
-                answer_contains_gold=False, exact_match=0.0, f1=0.0, citation_file=False, citation_correct=False
+                answer_contains_gold=False,
+                exact_match=0.0,
+                f1=0.0,
+                citation_file=False,
+                citation_correct=False,
+                focus_contains_gold=False,
+                focus_chars=None,
+                sentences_cited=0,
             )
         else:
             refused["no_answer_correct"] = True

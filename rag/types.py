@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 __all__ = ["Answer", "Citation", "Passage"]
@@ -40,7 +40,11 @@ class Passage:
 
 @dataclass(frozen=True)
 class Citation:
-    """Source ``[n]`` of an answer: an exact span of a file (``text == file_text[start:end]``)."""
+    """Source ``[n]`` of an answer: an exact span of a file (``text == file_text[start:end]``).
+
+    ``focus`` is the clause of ``text`` that holds the answer (``focus == file_text[focus_start:focus_end]``,
+    inside ``start..end``); the whole span when no shorter clause was chosen.
+    """
 
     n: int
     file: str
@@ -50,6 +54,15 @@ class Citation:
     text: str
     passage_start: int
     passage_end: int
+    focus_start: int | None = None
+    focus_end: int | None = None
+    focus: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.focus is None:  # no clause chosen: the focus is the whole span
+            object.__setattr__(self, "focus_start", self.start)
+            object.__setattr__(self, "focus_end", self.end)
+            object.__setattr__(self, "focus", self.text)
 
     def to_dict(self) -> dict[str, Any]:
         """The ``citations`` entry of ``sanad ask --json``."""
@@ -61,6 +74,9 @@ class Citation:
             "text": self.text,
             "passage_start": self.passage_start,
             "passage_end": self.passage_end,
+            "focus_start": self.focus_start,
+            "focus_end": self.focus_end,
+            "focus": self.focus,
         }
 
     @classmethod
@@ -78,6 +94,12 @@ class Citation:
             passage_start=passage.start,
             passage_end=passage.end,
         )
+
+    def focused(self, start: int, end: int, text: str) -> Citation:
+        """This citation with its focus on ``text`` (the file's ``start..end``, inside the span)."""
+        if not (self.start <= start <= end <= self.end):
+            raise ValueError(f"focus {start}..{end} is outside the cited span {self.start}..{self.end}")
+        return replace(self, focus_start=start, focus_end=end, focus=text)
 
 
 @dataclass

@@ -18,6 +18,8 @@ def _assert_citations_quote_files(answer: Answer) -> None:
         text = (Path(citation.root) / citation.file).read_text(encoding="utf-8")
         assert text[citation.start : citation.end] == citation.text
         assert citation.passage_start <= citation.start < citation.end <= citation.passage_end
+        assert citation.start <= citation.focus_start < citation.focus_end <= citation.end
+        assert text[citation.focus_start : citation.focus_end] == citation.focus
     for passage in answer.retrieved:
         text = (Path(passage.root) / passage.file).read_text(encoding="utf-8")
         assert text[passage.start : passage.end] == passage.text
@@ -124,3 +126,14 @@ def test_repeated_question_gives_the_same_answer(seed_assistant: Assistant) -> N
     second = seed_assistant.ask("من هي مستشارة الرئيس السوري في وفد النظام إلى موسكو؟")
     assert first.found and "بثينة شعبان" in first.answer
     assert (second.answer, second.citations, second.confidence) == (first.answer, first.citations, first.confidence)
+
+
+def test_the_focus_is_the_clause_that_answers(seed_assistant: Assistant) -> None:
+    answer = seed_assistant.ask("من هو قائد لواء التوحيد التابع للجيش السوري الحر؟")
+    _assert_citations_quote_files(answer)
+    first = answer.citations[0]
+    assert "عبد القادر الصالح" in first.focus
+    assert len(first.focus) < len(first.text)  # not the reported speech that follows «بأن»
+    assert "الصحافيين" not in first.focus
+    data = answer.to_dict()["citations"][0]
+    assert (data["focus_start"], data["focus_end"], data["focus"]) == (first.focus_start, first.focus_end, first.focus)

@@ -6,11 +6,9 @@ import pytest
 
 from rag import Assistant
 from rag.evaluate import (
-    GoldItem,
     apply_threshold,
     exact_match,
     format_table,
-    read_gold,
     run_eval,
     score_prediction,
     squad_tokens,
@@ -18,6 +16,7 @@ from rag.evaluate import (
     threshold_sweep,
     token_f1,
 )
+from rag.gold import GoldItem, read_gold
 from tests.conftest import GOLD
 
 

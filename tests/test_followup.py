@@ -73,7 +73,7 @@ def test_follow_up_through_the_assistant_finds_the_right_article(seed_assistant:
 
 def test_standalone_questions_asked_in_one_chat_get_the_answers_they_get_alone(seed_assistant: Assistant) -> None:
     """The whole seed gold set asked one after another in one chat, each turn's history growing."""
-    from rag.evaluate import read_gold
+    from rag.gold import read_gold
     from tests.conftest import GOLD
 
     history: list[tuple[str, str]] = []

@@ -69,3 +69,18 @@ def test_a_rewritten_follow_up_says_what_was_searched() -> None:
     assert 'class="sanad-searched"' in shown and "بحثنا عن: ومن يقودها؟ (لواء التوحيد &lt;b&gt;)" in shown
     alone = Answer(question="Who leads it?", answer="x", found=False)
     assert "sanad-searched" not in render_chat_answer(alone, 0)
+
+
+def test_the_focus_is_marked_inside_the_quoted_sentence() -> None:
+    sentence = "أعلن الوزير، في مؤتمر صحفي، افتتاح المعرض في دمشق."
+    focus = "افتتاح المعرض في دمشق."
+    start = sentence.index(focus)
+    citation = Citation(1, "a.txt", "/x", 0, len(sentence), sentence, 0, len(sentence)).focused(
+        start, len(sentence), focus
+    )
+    answer = Answer(question="ماذا أعلن الوزير؟", answer=f"{sentence} [1]", found=True, citations=[citation])
+    assert f"<mark>{focus}</mark>»" in render_chat_answer(answer, 0)
+    whole = Citation(1, "a.txt", "/x", 0, len(sentence), sentence, 0, len(sentence))
+    assert whole.focus == sentence and "<mark>" not in render_chat_answer(
+        Answer(question="ماذا أعلن الوزير؟", answer="x [1]", found=True, citations=[whole]), 0
+    )

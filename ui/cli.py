@@ -108,6 +108,8 @@ def _ask(assistant: Assistant, args: argparse.Namespace) -> int:
         print()
         for citation in answer.citations:
             print(f"[{citation.n}] {citation.file} ({citation.start}-{citation.end}): {citation.text}")
+            if citation.focus != citation.text:
+                print(f"    focus ({citation.focus_start}-{citation.focus_end}): {citation.focus}")
     return 0
 
 
@@ -121,7 +123,8 @@ def _chat(assistant: Assistant, args: argparse.Namespace) -> int:
 def _eval(assistant: Assistant, args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from rag.evaluate import format_table, read_gold, run_eval
+    from rag.evaluate import format_table, run_eval
+    from rag.gold import read_gold
 
     items = read_gold(args.gold)
     with tqdm(total=len(items), unit="q", desc="eval", file=sys.stderr) as bar:

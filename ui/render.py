@@ -118,8 +118,17 @@ def render_chat_answer(answer: Answer, turn: int) -> str:
     lines = [f'{searched}<div dir="auto" class="sanad-answer">\n\n{body}\n\n</div>', "", f"**{heading}**", ""]
     for c in answer.citations:
         marker = _linked_markers(f"\\[{c.n}\\]", turn, numbers)
-        lines.append(f"- {marker} `{c.file}`: «{_escape(c.text)}»")
+        lines.append(f"- {marker} `{c.file}`: «{_focused_quote(c)}»")
     return "\n".join(lines)
+
+
+def _focused_quote(citation: Citation) -> str:
+    """The quoted sentence as text, its focus (the clause that answers) in a ``<mark>``."""
+    text, start = citation.text, citation.start
+    lo, hi = (citation.focus_start or start) - start, (citation.focus_end or citation.end) - start
+    if (lo, hi) == (0, len(text)) or not 0 <= lo < hi <= len(text):
+        return _escape(text)
+    return f"{_escape(text[:lo])}<mark>{_escape(text[lo:hi])}</mark>{_escape(text[hi:])}"
 
 
 def render_searched(answer: Answer) -> str:
