@@ -9,7 +9,7 @@ question takes the candidate sentences the extractive answerer scores, each with
 The model is fit on the questions of one half of the ARCD articles (split by article) and judged on
 the other half and on the seed set (eval/gold_seeds.jsonl + eval/nearmiss_seeds.jsonl, never fit):
 false answers to near-miss questions against false refusals, for each way of choosing and thresholding.
-Prints the coefficients that ``rag/answer.py`` uses (``_CALIBRATION``).
+Prints the coefficients that ``rag/confidence.py`` uses (``CALIBRATION``).
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ingest.textnorm import is_arabic, normalize  # noqa: E402
-from rag.answer import FEATURES  # noqa: E402
 from rag.assistant import Assistant  # noqa: E402
+from rag.confidence import FEATURES  # noqa: E402
 from rag.config import load_config  # noqa: E402
 from rag.gold import read_gold  # noqa: E402
 from rag.runtime import apply_defaults  # noqa: E402
@@ -85,7 +85,17 @@ def probability(w: np.ndarray, x: list[list[float]]) -> np.ndarray:
     return 1 / (1 + np.exp(-a @ w))
 
 
-def decisions(rows: list[Row], w: np.ndarray, policy: str) -> list[tuple[bool, float, bool]]:
+def question_features(row: Row) -> list[float]:
+    """The question-level evidence: the top-ranked sentence's, and how far its cosine leads the next ones."""
+    x = row["x"]
+    others = [v[0] for v in x[1:4]]
+    gap = x[0][0] - (sum(others) / len(others) if others else 0.0)
+    return [*x[0], gap, row["score"][0]]
+
+
+def decisions(
+    rows: list[Row], w: np.ndarray, policy: str, wq: np.ndarray | None = None
+) -> list[tuple[bool, float, bool]]:
     """Per question: (answerable, confidence, the chosen sentence holds the gold answer)."""
     out = []
     for row in rows:
@@ -95,9 +105,13 @@ def decisions(rows: list[Row], w: np.ndarray, policy: str) -> list[tuple[bool, f
         if policy == "support" or not row["arabic"]:  # today's confidence; English questions keep it
             out.append((row["answerable"], row["score"][0], bool(row["y"][0])))
             continue
+        if policy == "question":
+            a = np.asarray([*question_features(row), 1.0])
+            out.append((row["answerable"], float(1 / (1 + np.exp(-a @ wq))), bool(row["y"][0])))
+            continue
         p = probability(w, row["x"])
-        chosen = 0 if policy == "rank" else int(np.argmax(p))
-        out.append((row["answerable"], float(p[chosen] if policy == "rank" else p.max()), bool(row["y"][chosen])))
+        chosen = int(np.argmax(p))
+        out.append((row["answerable"], float(p.max()), bool(row["y"][chosen])))
     return out
 
 
@@ -117,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--nearmiss", type=Path, required=True, help="folder from nearmiss.py --build-only")
     parser.add_argument("--work", type=Path, required=True, help="indexes and collected evidence (reused)")
-    parser.add_argument("--l2", type=float, default=1.0)
+    parser.add_argument("--l2", type=float, default=3.0)
     args = parser.parse_args(argv)
     apply_defaults()
     args.work.mkdir(parents=True, exist_ok=True)
@@ -138,15 +152,21 @@ def main(argv: list[str] | None = None) -> int:
     x = np.asarray([v for r in train for v in r["x"]], dtype=float)
     y = np.asarray([v for r in train for v in r["y"]], dtype=float)
     w = fit(x, y, args.l2)
-    print("_CALIBRATION = {" + ", ".join(f'"{n}": {v:.3f}' for n, v in zip([*FEATURES, "bias"], w, strict=True)) + "}")
+    print("sentence model: " + ", ".join(f'"{n}": {v:.3f}' for n, v in zip([*FEATURES, "bias"], w, strict=True)))
     print(f"fit on {len(train)} questions ({len(x)} sentences, {int(y.sum())} holding the answer)\n")
+    asked = [r for r in train if r["x"]]
+    xq = np.asarray([question_features(r) for r in asked], dtype=float)
+    yq = np.asarray([float(r["answerable"]) for r in asked])
+    wq = fit(xq, yq, args.l2)
+    names = [*FEATURES, "gap", "support", "bias"]
+    print("CALIBRATION = {" + ", ".join(f'"{n}": {v:.3f}' for n, v in zip(names, wq, strict=True)) + "}\n")
     thresholds = [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7]
     for half in ("test", "seeds"):
         subset = [r for r in rows if r["half"] == half]
         counts = f"{sum(r['answerable'] for r in subset)} answerable, {sum(not r['answerable'] for r in subset)} not"
-        for policy in ("support", "rank", "best"):
+        for policy in ("support", "best", "question"):
             print(f"### {half} ({counts}), policy {policy}\n")
-            print("\n".join(curve(decisions(subset, w, policy), thresholds)) + "\n")
+            print("\n".join(curve(decisions(subset, w, policy, wq), thresholds)) + "\n")
     return 0
 
 

@@ -1,12 +1,12 @@
 """Extractive answers without an LLM: quote the best-supported sentences, each with its source.
 
-Sentences of the top passages are scored by the encoder (cosine with the
-question, so English questions find Arabic evidence) and by IDF-weighted
-overlap of normalised, stemmed tokens: that is a sentence's *support*. They are
-ranked by support plus a share of their passage's retrieval score (the passage
-as a whole matched the question best). The best one or two are quoted,
-near-duplicates dropped; when the chosen sentence's support is weak, the answer
-says the articles do not contain it, in the question's language.
+Sentences of the top passages are scored by the encoder (cosine with the question, so English
+questions find Arabic evidence) and by IDF-weighted overlap of normalised, stemmed tokens: that is
+a sentence's *support*. They are ranked by support plus a share of their passage's retrieval score.
+The best one is quoted, and a second only when it would answer on its own; each citation carries its
+focus, the clause that holds the answer (:mod:`rag.focus`). Whether to answer at all is decided on
+evidence, not on topic (:mod:`rag.confidence`): below ``answer.min_confidence`` the answer says the
+articles do not contain it, in the question's language.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from ingest.chunker import Span
 from ingest.ids import sentence_id
 from ingest.sentences import in_context, quotable_sentences
 from ingest.textnorm import content_tokens, is_arabic
+from rag.confidence import FEATURES, calibrated
 from rag.config import AnswerConfig
 from rag.embeddings import VectorCache, cosine_similarities
 from rag.evidence import analyse_question, supplies
@@ -29,7 +30,14 @@ from rag.messages import not_found_message
 from rag.store.sentences import SentenceVectors
 from rag.types import Citation, Passage
 
-__all__ = ["COS_RANGE_CROSS_SCRIPT", "COS_RANGE_SAME_SCRIPT", "ExtractiveAnswerer", "ScoredSentence", "cosine_range"]
+__all__ = [
+    "COS_RANGE_CROSS_SCRIPT",
+    "COS_RANGE_SAME_SCRIPT",
+    "FEATURES",
+    "ExtractiveAnswerer",
+    "ScoredSentence",
+    "cosine_range",
+]
 
 # multilingual-e5 cosines between a question and a sentence, measured on the seed gold set
 # (eval/gold_seeds.jsonl): at the floor the sentence is unrelated, at the ceiling it answers.
@@ -56,18 +64,14 @@ def cosine_range(question_arabic: bool, passage_arabic: bool = True) -> tuple[fl
     return COS_RANGE_SAME_SCRIPT if question_arabic == passage_arabic else COS_RANGE_CROSS_SCRIPT
 
 
-#: The evidence measured for each candidate sentence, in [0, 1] (see :class:`ScoredSentence`).
-FEATURES = ("dense", "lexical", "context", "attribute", "attribute_context", "type_found", "type_missing", "prior")
-
-
 @dataclass(frozen=True)
 class ScoredSentence:
     """A candidate sentence: its support (``score``, from ``dense`` and ``lexical``, all in [0, 1]),
     the ``rank`` it is ordered by (support + the passage prior), and its ``evidence``, one value per
     :data:`FEATURES`: the scaled cosine, the question's IDF-weighted terms found in the sentence and in
-    its passage or headline, whether the asked attribute («عمر» in «كم عمر…») is in the sentence and in
-    its passage, whether the expected answer type (a number, a date, a time) is found or missing, and
-    the passage's retrieval score relative to the best passage's."""
+    its passage or headline, whether the asked attribute («عمر» in «كم عمر…») is in the sentence, whether
+    the expected answer type (a number, a date, a time) is missing from it, and the share of the
+    question's terms beyond the article's headline that it holds."""
 
     span: Span
     passage: Passage
@@ -159,6 +163,7 @@ class ExtractiveAnswerer:
         question_weight = sum(self.idf(t) for t in question_tokens)
         needs = analyse_question(question)
         around = {p.chunk_id: content_tokens(f"{p.title}\n{p.text}") for _, p, _ in candidates}
+        titles = {p.chunk_id: content_tokens(p.title) for _, p, _ in candidates}
         vectors = self._sentence_vectors([in_context(span.text, passage.title) for span, passage, _ in candidates], ids)
         cosines = cosine_similarities(vectors, query_embedding)
 
@@ -170,17 +175,15 @@ class ExtractiveAnswerer:
             lexical = overlap / question_weight if question_weight else 0.0
             score = _DENSE_WEIGHT * dense + _LEXICAL_WEIGHT * lexical if same_script else dense
             prior = passage.score / top_passage if top_passage > 0 else 0.0
-            context = around[passage.chunk_id]
-            found = supplies(needs.kind, span.text, needs.numbers)
-            evidence = (
+            evidence = (  # in the order of rag.confidence.FEATURES
                 dense,
                 lexical,
-                sum(self.idf(t) for t in question_tokens & context) / question_weight if question_weight else 0.0,
+                sum(self.idf(t) for t in question_tokens & around[passage.chunk_id]) / question_weight
+                if question_weight
+                else 0.0,
                 float(needs.attribute <= tokens),
-                float(needs.attribute <= context),
-                float(found is True),
-                float(found is False),
-                prior,
+                float(supplies(needs.kind, span.text, needs.numbers) is False),
+                self._coverage(question_tokens - titles[passage.chunk_id], tokens),
             )
             scored.append(
                 ScoredSentence(
@@ -196,6 +199,11 @@ class ExtractiveAnswerer:
         scored.sort(key=lambda s: s.rank, reverse=True)
         return scored
 
+    def _coverage(self, wanted: set[str], tokens: set[str]) -> float:
+        """IDF-weighted share of ``wanted`` found in ``tokens`` (1.0 when nothing is wanted)."""
+        weight = sum(self.idf(t) for t in wanted)
+        return sum(self.idf(t) for t in wanted & tokens) / weight if weight else 1.0
+
     def supported(
         self, question: str, query_embedding: Sequence[float], passages: Sequence[Passage]
     ) -> tuple[bool, float]:
@@ -205,11 +213,21 @@ class ExtractiveAnswerer:
         return confidence >= self.config.min_confidence, confidence
 
     @staticmethod
-    def _confidence(question: str, scored: Sequence[ScoredSentence]) -> float:
-        confidence = scored[0].score if scored else 0.0
-        if scored and not is_arabic(question):
-            confidence *= _distinctiveness(scored)
-        return confidence
+    def _confidence(question: str, scored: Sequence[ScoredSentence], chosen: int = 0) -> float:
+        """How likely the articles answer ``question`` with ``scored[chosen]``, in [0, 1].
+
+        Arabic-script questions: a logistic model over the sentence's evidence (fit on near-miss
+        questions, see :data:`rag.confidence.CALIBRATION`). Others (English over Arabic articles) have no lexical
+        evidence: the encoder's support, scaled by how far the sentence stands out.
+        """
+        if not scored:
+            return 0.0
+        if not is_arabic(question):
+            return scored[chosen].score * _distinctiveness(scored) if chosen == 0 else scored[chosen].score
+        sentence = scored[chosen]
+        others = [s.dense for i, s in enumerate(scored[:4]) if i != chosen]
+        gap = sentence.dense - (sum(others) / len(others) if others else 0.0)
+        return calibrated(sentence.evidence, gap, sentence.score)
 
     def answer(
         self, question: str, query_embedding: Sequence[float], passages: Sequence[Passage]
@@ -225,13 +243,12 @@ class ExtractiveAnswerer:
             return not_found_message(question), False, [], confidence
         question_tokens, needs = content_tokens(question), analyse_question(question)
         chosen = [scored[0]]
-        for candidate in scored[1:]:
+        for i, candidate in enumerate(scored[1:], start=1):
             if len(chosen) >= self.config.max_sentences:
                 break
-            if (
-                candidate.rank >= _SECOND_SENTENCE_SHARE * scored[0].rank
-                and candidate.score >= self.config.min_confidence
-            ):
+            if candidate.rank >= _SECOND_SENTENCE_SHARE * scored[0].rank and (
+                self._confidence(question, scored, i) >= self.config.min_confidence
+            ):  # a second sentence must answer on its own
                 chosen.append(candidate)
         citations = []
         parts = []

@@ -155,8 +155,9 @@ class AnswerConfig(_Section):
         0.35,
         ge=0,
         le=1,
-        description="Below this evidence score the answer is 'not in the articles' "
-        "(calibrated in docs/quality.md; 0.4 refuses more).",
+        description="Below this confidence (the probability that the chosen sentence answers, rag/confidence.py) "
+        "the answer is 'not in the articles'. Trade-off curves in docs/quality.md: 0.4 refuses more "
+        "near-miss questions, 0.25 answers more.",
     )
 
 
