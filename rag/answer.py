@@ -50,6 +50,9 @@ _DENSE_WEIGHT, _LEXICAL_WEIGHT = 0.55, 0.45
 _PASSAGE_PRIOR = 0.3
 #: A second sentence is quoted when it ranks within this share of the first.
 _SECOND_SENTENCE_SHARE = 0.8
+#: ... and when it would answer on its own with this confidence (fixed, so that raising
+#: ``answer.min_confidence`` only turns answers into refusals: rag.evaluate.apply_threshold).
+_SECOND_SENTENCE_CONFIDENCE = 0.35
 _DUPLICATE_OVERLAP = 0.8
 #: Cross-script questions: the chosen sentence's scaled cosine must lead the next ones by this
 #: much to keep its full confidence (see _distinctiveness).
@@ -247,7 +250,7 @@ class ExtractiveAnswerer:
             if len(chosen) >= self.config.max_sentences:
                 break
             if candidate.rank >= _SECOND_SENTENCE_SHARE * scored[0].rank and (
-                self._confidence(question, scored, i) >= self.config.min_confidence
+                self._confidence(question, scored, i) >= _SECOND_SENTENCE_CONFIDENCE
             ):  # a second sentence must answer on its own
                 chosen.append(candidate)
         citations = []
