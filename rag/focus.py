@@ -2,8 +2,10 @@
 
 A cited sentence is often 300-400 characters; the fact asked for sits in one clause of it. The
 sentence is cut at punctuation and at the words that open a clause («بأن»، «الذي»، «حيث», "that",
-"which"…); the clause, or two adjacent ones, where the question's terms meet the expected answer
-type (a number for «كم», a date for «متى») is the focus. Offsets are the file's, inside the sentence.
+"which"…); the clause where the question's terms meet the expected answer type (a number for «كم», a
+date for «متى»), with the clause after it, is the focus. Offsets are the file's, inside the sentence.
+On ARCD this holds the gold answer for 0.60 of answered questions at a median of 82 characters
+(the best clause alone: 0.44 at 50; docs/quality.md).
 """
 
 from __future__ import annotations
@@ -65,23 +67,19 @@ def _trail(piece: str) -> int:
 
 
 def focus_of(span: Span, question_tokens: set[str], needs: QuestionNeeds, idf: Callable[[str], float]) -> Span:
-    """The clause (or two adjacent clauses) of ``span`` that best holds the answer; ``span`` itself
-    when it has a single clause."""
+    """The clause of ``span`` where the question's terms meet the expected answer type, with the clause
+    after it (an answer mostly follows the words it shares with its question); ``span`` itself when
+    it has a single clause."""
     parts = clauses(span)
     if len(parts) <= 1:
         return span
     weight = sum(idf(t) for t in question_tokens) or 1.0
-    windows = [(i, i) for i in range(len(parts))] + [(i, i + 1) for i in range(len(parts) - 1)]
-    best, best_score = span, float("-inf")
-    for i, j in windows:
-        window = Span(span.text[parts[i].start - span.start : parts[j].end - span.start], parts[i].start, parts[j].end)
-        tokens = content_tokens(window.text)
-        coverage = sum(idf(t) for t in question_tokens & tokens) / weight
-        found = supplies(needs.kind, window.text, needs.numbers)
-        # the answer is new to the question: a window made only of the question's own words holds none of it
-        new = len(tokens - question_tokens) > 0
-        score = coverage + (_TYPE_BONUS if found else 0.0) - _LENGTH_PENALTY * len(window.text) / len(span.text)
-        score -= 0.0 if new else 1.0
-        if score > best_score:
-            best, best_score = window, score
-    return best
+
+    def score(clause: Span) -> float:
+        coverage = sum(idf(t) for t in question_tokens & content_tokens(clause.text)) / weight
+        found = supplies(needs.kind, clause.text, needs.numbers)
+        return coverage + (_TYPE_BONUS if found else 0.0) - _LENGTH_PENALTY * len(clause.text) / len(span.text)
+
+    best = max(range(len(parts)), key=lambda i: score(parts[i]))
+    last = parts[min(best + 1, len(parts) - 1)]
+    return Span(span.text[parts[best].start - span.start : last.end - span.start], parts[best].start, last.end)
