@@ -133,8 +133,9 @@ def test_near_miss_seed_questions_are_well_formed() -> None:
         assert normalize(entity) in corpus
 
 
-#: Measured on this slice (ARCD --limit 60, seed 0) with the calibrated confidence; floors sit below.
-SLICE_FLOORS = {"answered": 0.0, "no_answer_accuracy": 0.0}
+#: Measured on this slice (ARCD --limit 60, seed 0) with the calibrated confidence: answered 0.548 (17 of 31),
+#: no-answer 0.724 (21 of 29); before it 0.968 and 0.207. Floors sit 3 questions below.
+SLICE_FLOORS = {"answered": 0.45, "no_answer_accuracy": 0.62}
 
 
 @pytest.mark.slow

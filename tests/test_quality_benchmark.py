@@ -25,15 +25,17 @@ CANDIDATES = [
 ]
 ARCD = next((Path(p) for p in CANDIDATES if p and (Path(p) / "gold.jsonl").is_file()), None)
 
-#: Measured on these slices (seed 0, 2026-11-25): MRR@10 0.777, hit@5 0.93, contains gold 0.81,
-#: citation ok 0.81, F1 0.193; no-answer 0.991 (113 of 114). Floors sit 2-5 questions below.
+#: Measured on these slices (seed 0, 2026-12-01, with the calibrated confidence of issue 13, which
+#: refuses more: answered 0.74): MRR@10 0.775, hit@5 0.93, contains gold 0.62, citation ok 0.62,
+#: F1 0.162; seeds answered 0.904, no-answer 0.991 (113 of 114). Floors sit 2-5 questions below.
 FLOORS = {
     "mrr@10": 0.75,
     "hit@5": 0.90,
-    "answer_contains_gold": 0.76,
-    "citation_correct": 0.76,
-    "f1": 0.15,
+    "answer_contains_gold": 0.57,
+    "citation_correct": 0.57,
+    "f1": 0.13,
     "no_answer_accuracy": 0.95,
+    "answered": 0.88,
 }
 
 pytestmark = [
@@ -84,4 +86,4 @@ def test_arcd_questions_over_the_seed_articles_are_refused(tmp_path: Path) -> No
         tmp_path,
     )
     assert figures["no_answer_accuracy"] >= FLOORS["no_answer_accuracy"]
-    assert figures["answered"] >= 0.9
+    assert figures["answered"] >= FLOORS["answered"]
