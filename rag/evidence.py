@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.textnorm import content_tokens, is_arabic, normalize
+from ingest.textnorm import content_tokens, normalize
 
 __all__ = ["DETECTABLE", "QuestionNeeds", "analyse_question", "supplies"]
 
@@ -125,8 +125,3 @@ def supplies(kind: str | None, text: str, question_numbers: frozenset[str] = fro
         years = set(_YEAR.findall(normal)) - question_numbers
         return bool(years) or bool(words & _DATE_WORDS)
     return bool(_CLOCK.search(normal)) or bool(words & _TIME_WORDS) and (bool(numbers) or "منتصف" in words)
-
-
-def same_script(question: str, text: str) -> bool:
-    """True when both are Arabic or both are not (lexical evidence only counts then)."""
-    return is_arabic(question) == is_arabic(text)
