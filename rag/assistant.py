@@ -25,9 +25,9 @@ from rag.index.build import Progress, ingest_paths
 from rag.index.layout import IndexLayout, build_settings
 from rag.index.reader import IndexReader
 from rag.index.report import IngestReport
-from rag.questions import MAX_QUESTION_CHARS, clean_question
+from rag.questions import MAX_QUESTION_CHARS, QuestionRefused, clean_question
 from rag.sources import SourceText, read_source
-from rag.types import Answer
+from rag.types import Answer, Passage
 
 if TYPE_CHECKING:
     from llama_index.core.base.llms.base import BaseLLM
@@ -199,6 +199,19 @@ class Assistant:
         An extractive answer comes as one piece. Arguments and errors as for :meth:`ask`.
         """
         yield from self._answer(question, history, top_k, mode)
+
+    def search(self, query: str, *, top_k: int | None = None) -> list[Passage]:
+        """The passages that best match ``query``, in rank order, without an answer.
+
+        Raises:
+            QuestionRefused: ``query`` is empty or in a script Sanad does not read.
+            EmptyIndexError, IndexMismatchError: as for :meth:`ask`.
+        """
+        text, refusal = clean_question(query)
+        if refusal is not None:
+            raise QuestionRefused(refusal)
+        retrieval, _ = self.reader.retrieve(text, top_k)
+        return retrieval.passages
 
     @property
     def generator(self) -> LLMAnswerer:

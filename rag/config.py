@@ -201,6 +201,12 @@ class UIConfig(_Section):
         "new lines; 'file:PATH': one 'user:password' a line. Never put passwords in this file.",
         pattern=r"^(env|file):.+",
     )
+    api_token: str | None = Field(
+        None,
+        description="Optional bearer token for `sanad serve`'s /v1, /mcp and /api: 'env:VAR' names the variable "
+        "that holds it (clients send 'Authorization: Bearer <token>'). Never put the token itself in this file.",
+        pattern=r"^env:[A-Za-z_][A-Za-z0-9_]*$",
+    )
 
 
 class SanadConfig(_Section):

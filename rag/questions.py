@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from ingest.errors import SanadError
 from ingest.textnorm import readable_script, strip_markup
 from rag.messages import UNSUPPORTED_LANGUAGE, empty_question_message
 
-__all__ = ["MAX_QUESTION_CHARS", "clean_question"]
+__all__ = ["MAX_QUESTION_CHARS", "QuestionRefused", "clean_question"]
 
 #: Longest question text used for retrieval; the rest is ignored.
 MAX_QUESTION_CHARS = 2000
+
+
+class QuestionRefused(SanadError, ValueError):
+    """A query that cannot be searched (empty, or in a script Sanad does not read); the message says which."""
 
 
 def clean_question(question: str) -> tuple[str, str | None]:

@@ -83,3 +83,13 @@ def small_corpus(tmp_path: Path) -> Path:
 @pytest.fixture()
 def small_config(tmp_path: Path, small_corpus: Path) -> Path:
     return write_config(tmp_path, corpus={"path": str(small_corpus)}, index={"path": str(tmp_path / "index")})
+
+
+@pytest.fixture(scope="session")
+def serve_url(tmp_path_factory: pytest.TempPathFactory, seed_assistant, seed_corpus: Path):
+    """``sanad serve`` (a real subprocess) over the seed index, its API behind ``serve_support.TOKEN``."""
+    from tests.serve_support import serve_config, served
+
+    folder = tmp_path_factory.mktemp("serve")
+    with served(serve_config(folder, seed_corpus, seed_assistant.config.index.path)) as url:
+        yield url

@@ -220,14 +220,22 @@ def build_app(assistant: Assistant) -> gr.Blocks:
 def launch(assistant: Assistant, host: str | None = None, port: int | None = None, **kwargs: Any) -> gr.Blocks:
     """Serve the chat (default ``ui.host``/``ui.port``: 127.0.0.1:7860), with the login of ``ui.auth``
     if set; return the app (with ``prevent_thread_lock=True``, once it serves). Never shared publicly."""
-    users = load_users(assistant.config.ui.auth)  # a missing variable or file stops here, named
+    options = page_options(assistant)  # a missing login variable or file stops here, named
     app = build_app(assistant)
     app.launch(
         server_name=host or assistant.config.ui.host,
         server_port=port or assistant.config.ui.port,
         share=False,
-        auth=users,
-        css=CSS,
+        **options,
         **kwargs,
     )
     return app
+
+
+def page_options(assistant: Assistant) -> dict[str, Any]:
+    """What the chat page is served with, by ``sanad chat`` and by ``sanad serve`` alike: login, styles.
+
+    Raises:
+        AuthError: ``ui.auth`` names a missing variable or file, or a malformed user.
+    """
+    return {"auth": load_users(assistant.config.ui.auth), "css": CSS}

@@ -5,6 +5,8 @@ Global options come before the command::
     sanad [--config FILE] [--index DIR] ingest [PATH ...] [--rebuild]
     sanad ... ask "سؤال" [--json] [--top-k N]
     sanad ... chat [--host H] [--port P]
+    sanad ... serve [--host H] [--port P]
+    sanad ... mcp
     sanad ... eval GOLD.jsonl [--out PRED.jsonl]
 """
 
@@ -12,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -47,6 +48,12 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--host", help="address to bind (default: ui.host, 127.0.0.1)")
     chat.add_argument("--port", type=int, help="port (default: ui.port)")
 
+    serve = commands.add_parser("serve", help="the chat, an OpenAI-compatible API, MCP and /api/ask on one port")
+    serve.add_argument("--host", help="address to bind (default: ui.host, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: ui.port)")
+
+    commands.add_parser("mcp", help="the MCP tools (ask, search, read_source) over stdio")
+
     evaluate = commands.add_parser("eval", help="score answers on a gold file")
     evaluate.add_argument("gold", type=Path, help="JSONL: id, question, answers, source")
     evaluate.add_argument("--out", type=Path, help="write one prediction per line here")
@@ -77,17 +84,13 @@ def _ingest(assistant: Assistant, args: argparse.Namespace) -> int:
     return 1 if report.failed and not (report.added or report.updated or report.unchanged) else 0
 
 
-def _skeleton(text: str) -> str:
-    """``text`` without spaces and sentence punctuation ("claim [1]." and "claim. [1]" read the same)."""
-    return re.sub(r"[\s.!?؟،,]+", "", text)
-
-
 def _ask(assistant: Assistant, args: argparse.Namespace) -> int:
     if args.json:
         answer = assistant.ask(args.question, top_k=args.top_k)
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0
     from rag.types import Answer
+    from ui.api.replies import verified_differs
 
     shown: list[str] = []
     answer = None
@@ -100,7 +103,7 @@ def _ask(assistant: Assistant, args: argparse.Namespace) -> int:
             sys.stdout.flush()
     assert answer is not None
     print()
-    if _skeleton("".join(shown)) != _skeleton(answer.answer):
+    if verified_differs("".join(shown), answer):
         # llm mode: verification changed the model's text (markers removed, claims marked or dropped)
         print("\n— verified answer —")
         print(answer.answer)
@@ -117,6 +120,20 @@ def _chat(assistant: Assistant, args: argparse.Namespace) -> int:
     from ui.app import launch
 
     launch(assistant, host=args.host, port=args.port)
+    return 0
+
+
+def _serve(assistant: Assistant, args: argparse.Namespace) -> int:
+    from ui.api.server import serve
+
+    serve(assistant, host=args.host, port=args.port)
+    return 0
+
+
+def _mcp(assistant: Assistant, args: argparse.Namespace) -> int:
+    from ui.api.server import serve_stdio
+
+    serve_stdio(assistant)  # stdout is the protocol: nothing else may print there
     return 0
 
 
@@ -145,7 +162,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # store or file) is a SanadError with a message naming the key or path.
     try:
         assistant = Assistant.from_config(args.config, args.index)
-        handler = {"ingest": _ingest, "ask": _ask, "chat": _chat, "eval": _eval}[args.command]
+        handler = {"ingest": _ingest, "ask": _ask, "chat": _chat, "serve": _serve, "mcp": _mcp, "eval": _eval}[
+            args.command
+        ]
         return handler(assistant, args)
     except SanadError as exc:
         print(f"sanad: error: {exc}", file=sys.stderr)

@@ -1,0 +1,139 @@
+"""The MCP door (official ``mcp`` SDK): tools ``ask``, ``search`` and ``read_source`` over one assistant.
+
+Served over streamable HTTP at ``/mcp`` by ``sanad serve`` and over stdio by ``sanad mcp``.
+Inputs are typed; outputs are structured (a JSON schema per tool) and also sent as JSON text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Literal
+
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import BaseModel, ConfigDict, Field
+
+from ingest.errors import SanadError
+from rag.assistant import Assistant
+from rag.questions import MAX_QUESTION_CHARS
+from ui.api.guard import MAX_HISTORY_MESSAGES, AnswerSlots, SlotsFull
+
+__all__ = ["AskResult", "CitationOut", "PassageOut", "SearchResult", "SourceOut", "Turn", "build_mcp"]
+
+INSTRUCTIONS = (
+    "Sanad answers questions about an archive of Arabic news articles, quoting the exact passages it rests on. "
+    "Use `ask` for an answer with citations (found=false means the articles do not hold it: say so, do not guess), "
+    "`search` for passages only, and `read_source` to open a cited file; a citation's text is "
+    "read_source(file).text[start:end]."
+)
+
+
+class Turn(BaseModel):
+    """An earlier turn of the conversation."""
+
+    role: Literal["user", "assistant"]
+    content: str
+
+
+class CitationOut(BaseModel):
+    """Source ``[n]``: ``text`` is the file's ``start..end``; ``focus`` the clause holding the answer."""
+
+    model_config = ConfigDict(extra="allow")  # and whatever else ``sanad ask --json`` carries
+    n: int
+    file: str
+    start: int
+    end: int
+    text: str
+    focus_start: int | None = None
+    focus_end: int | None = None
+    focus: str | None = None
+
+
+class AskResult(BaseModel):
+    """An answer: ``found`` is false when the articles do not contain it."""
+
+    answer: str
+    found: bool
+    confidence: float
+    citations: list[CitationOut]
+    standalone_question: str | None = Field(None, description="What was searched when the question was a follow-up.")
+
+
+class PassageOut(BaseModel):
+    """A retrieved passage: ``text`` is the file's ``start..end``."""
+
+    model_config = ConfigDict(extra="allow")
+    file: str
+    title: str
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+class SearchResult(BaseModel):
+    """Passages in rank order."""
+
+    passages: list[PassageOut]
+
+
+class SourceOut(BaseModel):
+    """An ingested article as the index read it (what citations index into)."""
+
+    file: str
+    text: str
+    changed: bool = Field(description="The file on disk differs from the ingested version (offsets may be stale).")
+
+
+@contextmanager
+def _told() -> Iterator[None]:
+    """Sanad's own errors (refused file, empty index, busy) reach the client with their message."""
+    try:
+        yield
+    except (SanadError, SlotsFull) as exc:
+        raise ToolError(str(exc)) from exc
+
+
+def build_mcp(assistant: Assistant, slots: AnswerSlots) -> MCPServer:
+    """An MCP server with Sanad's three tools; answers and searches share ``slots`` with the other doors."""
+    server = MCPServer("sanad", instructions=INSTRUCTIONS)
+
+    @server.tool()
+    def ask(
+        question: Annotated[str, Field(max_length=MAX_QUESTION_CHARS, description="Arabic or English.")],
+        history: Annotated[
+            list[Turn] | None, Field(max_length=MAX_HISTORY_MESSAGES, description="Earlier turns")
+        ] = None,
+        top_k: Annotated[int | None, Field(ge=1, le=50, description="Passages to retrieve.")] = None,
+    ) -> AskResult:
+        """Answer a question from the articles, citing the exact passages used."""
+        turns = [turn.model_dump() for turn in history or []]
+        with _told(), slots.hold():
+            reply = assistant.ask(question, turns, top_k=top_k)
+        return AskResult(
+            answer=reply.answer,
+            found=reply.found,
+            confidence=round(reply.confidence, 4),
+            citations=[CitationOut(**c.to_dict()) for c in reply.citations],
+            standalone_question=reply.standalone_question,
+        )
+
+    @server.tool()
+    def search(
+        query: Annotated[str, Field(max_length=MAX_QUESTION_CHARS, description="What to look for.")],
+        k: Annotated[int, Field(ge=1, le=50, description="Passages to return.")] = 5,
+    ) -> SearchResult:
+        """The passages that best match ``query``, with their scores and offsets (no answer)."""
+        with _told(), slots.hold():
+            passages = assistant.search(query, top_k=k)
+        return SearchResult(passages=[PassageOut(**p.to_dict()) for p in passages])
+
+    @server.tool()
+    def read_source(file: Annotated[str, Field(description="A citation's file name.")]) -> SourceOut:
+        """The text of an ingested article; names outside the corpus are refused."""
+        with _told():
+            source = assistant.read_source(file)
+        return SourceOut(file=source.file, text=source.text, changed=source.changed)
+
+    return server

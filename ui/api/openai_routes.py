@@ -1,0 +1,177 @@
+"""The OpenAI-compatible door: ``GET /v1/models`` and ``POST /v1/chat/completions`` (streamed or not).
+
+The last user message is the question and the earlier ones its history. The reply's text carries
+the ``[n]`` markers and ends with a numbered sources list (so plain clients show sources); the
+response also carries a top-level ``citations`` array with the objects of ``sanad ask --json``
+(in a stream: on the last chunk before ``data: [DONE]``), and a ``sanad`` object with ``found``,
+``confidence``, ``mode`` and ``standalone_question``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from ingest.errors import SanadError
+from rag.assistant import Assistant
+from rag.questions import MAX_QUESTION_CHARS
+from rag.types import Answer
+from ui.api.guard import MAX_HISTORY_MESSAGES, AnswerSlots, SlotsFull, error_body
+from ui.api.replies import answer_with_sources, history_turns, sources_block, verified_differs, verified_note
+
+__all__ = ["MODEL_ID", "ChatMessage", "ChatRequest", "answer_failure", "openai_router"]
+
+#: The one model this door serves: Sanad over the ingested articles, in ``answer.mode``.
+MODEL_ID = "sanad"
+
+
+class ChatMessage(BaseModel):
+    """One message of an OpenAI chat request (text, or a list of content parts)."""
+
+    model_config = ConfigDict(extra="allow")
+    role: str
+    content: str | list[dict[str, Any]] | None = None
+
+
+class ChatRequest(BaseModel):
+    """An OpenAI ``chat.completions`` request; sampling options are accepted and ignored."""
+
+    model_config = ConfigDict(extra="allow")
+    model: str
+    messages: list[ChatMessage]
+    stream: bool = False
+    top_k: int | None = Field(None, ge=1, le=50, description="Sanad extension: passages to retrieve.")
+
+
+def _error(status: int, message: str, kind: str = "invalid_request_error", code: str | None = None, param=None):
+    return JSONResponse(error_body(message, kind, code, param), status_code=status)
+
+
+def answer_failure(exc: Exception) -> tuple[int, dict[str, Any]]:
+    """The status and error object for an answer that could not be given (busy, or a Sanad error)."""
+    if isinstance(exc, SlotsFull):
+        return 429, error_body(str(exc), "rate_limit_error", "busy")
+    return 503, error_body(str(exc), "server_error", type(exc).__name__)
+
+
+def _question_and_history(request: ChatRequest) -> tuple[str, list[dict[str, str]]] | JSONResponse:
+    if not request.messages:
+        return _error(400, "messages is empty: send at least one user message", param="messages")
+    *earlier, last = [m.model_dump() for m in request.messages]
+    if last.get("role") != "user":
+        return _error(400, "the last message must be the user's question", param="messages")
+    question = history_turns([last])[0]["content"]
+    if not question.strip():
+        return _error(400, "the last user message has no text", param="messages")
+    if len(question) > MAX_QUESTION_CHARS:
+        return _error(400, f"question of {len(question)} characters: at most {MAX_QUESTION_CHARS}", code="too_long")
+    if len(earlier) > MAX_HISTORY_MESSAGES:
+        return _error(400, f"{len(earlier)} earlier messages: at most {MAX_HISTORY_MESSAGES}", param="messages")
+    return question, history_turns(earlier)
+
+
+def _extras(answer: Answer) -> dict[str, Any]:
+    return {
+        "citations": [c.to_dict() for c in answer.citations],
+        "sanad": {
+            "found": answer.found,
+            "confidence": round(answer.confidence, 4),
+            "mode": answer.mode,
+            "standalone_question": answer.standalone_question,
+        },
+    }
+
+
+def _chunk(cid: str, created: int, delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
+    body = {
+        "id": cid,
+        "object": "chat.completion.chunk",
+        "created": created,
+        "model": MODEL_ID,
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        **extra,
+    }
+    return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
+
+
+def openai_router(assistant: Assistant, slots: AnswerSlots) -> APIRouter:
+    """The ``/v1`` routes over ``assistant``; answers share ``slots`` with the other API doors."""
+    router = APIRouter(prefix="/v1")
+
+    @router.get("/models")
+    def models() -> dict[str, Any]:
+        return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "sanad"}]}
+
+    @router.post("/chat/completions", response_model=None)
+    async def chat_completions(request: ChatRequest) -> JSONResponse | StreamingResponse:
+        if request.model != MODEL_ID:
+            return _error(404, f"model {request.model!r} does not exist: use {MODEL_ID!r}", code="model_not_found")
+        parsed = _question_and_history(request)
+        if isinstance(parsed, JSONResponse):
+            return parsed
+        question, history = parsed
+        cid, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
+        if request.stream:
+            if slots.full:
+                status, body = answer_failure(SlotsFull("busy: every answer slot is taken; retry later"))
+                return JSONResponse(body, status_code=status)
+            events = _stream(assistant, slots, question, history, request.top_k, cid, created)
+            return StreamingResponse(events, media_type="text/event-stream", headers={"cache-control": "no-cache"})
+
+        def answer() -> Answer:
+            with slots.hold():
+                return assistant.ask(question, history, top_k=request.top_k)
+
+        try:
+            reply = await run_in_threadpool(answer)
+        except (SlotsFull, SanadError) as exc:
+            status, body = answer_failure(exc)
+            return JSONResponse(body, status_code=status)
+        message = {"role": "assistant", "content": answer_with_sources(reply)}
+        return JSONResponse(
+            {
+                "id": cid,
+                "object": "chat.completion",
+                "created": created,
+                "model": MODEL_ID,
+                "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+                **_extras(reply),
+            }
+        )
+
+    return router
+
+
+def _stream(
+    assistant: Assistant,
+    slots: AnswerSlots,
+    question: str,
+    history: list[dict[str, str]],
+    top_k: int | None,
+    cid: str,
+    created: int,
+) -> Iterator[str]:
+    """Server-sent events: the role, the answer's pieces, its sources, the final chunk with citations, [DONE]."""
+    yield _chunk(cid, created, {"role": "assistant", "content": ""})
+    try:
+        with slots.hold():
+            shown = ""
+            for piece in assistant.stream(question, history, top_k=top_k):
+                if isinstance(piece, Answer):
+                    tail = verified_note(piece) if verified_differs(shown, piece) else ""
+                    yield _chunk(cid, created, {"content": tail + sources_block(piece)})
+                    yield _chunk(cid, created, {}, "stop", **_extras(piece))
+                else:
+                    shown += piece
+                    yield _chunk(cid, created, {"content": piece})
+    except (SlotsFull, SanadError) as exc:  # the headers are sent: the error goes in the stream
+        yield f"data: {json.dumps(answer_failure(exc)[1], ensure_ascii=False)}\n\n"
+    yield "data: [DONE]\n\n"

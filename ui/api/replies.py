@@ -1,0 +1,90 @@
+"""An :class:`~rag.types.Answer` as plain text for clients that show only text: the answer, then its sources."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ingest.textnorm import is_arabic
+from rag.types import Answer
+
+__all__ = ["answer_with_sources", "history_turns", "sources_block", "verified_differs", "verified_note"]
+
+_HEADINGS = {"ar": "المصادر:", "en": "Sources:"}
+_VERIFIED = {"ar": "— الإجابة بعد التحقق —", "en": "— verified answer —"}
+#: Where a sources block starts inside an earlier answer sent back as history.
+_BLOCK_START = re.compile(r"\n\n(?:المصادر|Sources):\n\[1\] ")
+_QUOTE_CHARS = 160
+
+
+def _lang(answer: Answer) -> str:
+    return "ar" if is_arabic(answer.question) or not answer.question.strip() else "en"
+
+
+def _titles(answer: Answer) -> dict[tuple[str, int], str]:
+    """The headline of each retrieved passage, by (file, passage start): what a citation quotes from."""
+    return {(p.file, p.start): p.title for p in answer.retrieved if p.title}
+
+
+def sources_block(answer: Answer) -> str:
+    """``\\n\\nSources:\\n[1] file · start–end · «quote»`` (in the question's language); "" without citations."""
+    if not answer.citations:
+        return ""
+    lines = [_HEADINGS[_lang(answer)]]
+    for citation in answer.citations:
+        quote = citation.focus or citation.text
+        if len(quote) > _QUOTE_CHARS:
+            quote = quote[: _QUOTE_CHARS - 1].rstrip() + "…"
+        title = _titles(answer).get((citation.file, citation.passage_start), "")
+        label = f"{title} · {citation.file}" if title else citation.file
+        lines.append(f"[{citation.n}] {label} · {citation.start}–{citation.end} · «{quote}»")
+    return "\n\n" + "\n".join(lines)
+
+
+def answer_with_sources(answer: Answer) -> str:
+    """The answer's text with its ``[n]`` markers, then the numbered sources."""
+    return answer.answer + sources_block(answer)
+
+
+def _skeleton(text: str) -> str:
+    """``text`` without spaces and sentence punctuation ("claim [1]." and "claim. [1]" read the same)."""
+    return re.sub(r"[\s.!?؟،,]+", "", text)
+
+
+def verified_differs(shown: str, answer: Answer) -> bool:
+    """True when verification changed what streamed (llm mode: markers removed, claims marked or dropped)."""
+    return _skeleton(shown) != _skeleton(answer.answer)
+
+
+def verified_note(answer: Answer) -> str:
+    """The verified answer, headed, to follow a streamed text that verification changed."""
+    return f"\n\n{_VERIFIED[_lang(answer)]}\n{answer.answer}"
+
+
+def _text_of(content: Any) -> str:
+    """A message's text: a string, or the text parts of a list of content parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        texts = [part.get("text", "") for part in content if isinstance(part, dict) and part.get("type") == "text"]
+        return "".join(texts)
+    return ""
+
+
+def history_turns(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Earlier chat messages as the ``{"role", "content"}`` turns :meth:`rag.Assistant.ask` reads.
+
+    Only user and assistant turns count (a client's system prompt does not steer Sanad); the
+    sources block Sanad appended to its own earlier answers is dropped.
+    """
+    turns = []
+    for message in messages:
+        role = message.get("role")
+        if role not in ("user", "assistant"):
+            continue
+        text = _text_of(message.get("content"))
+        if role == "assistant":
+            found = _BLOCK_START.search(text)
+            text = text[: found.start()] if found else text
+        turns.append({"role": role, "content": text})
+    return turns
