@@ -1,13 +1,14 @@
-"""Load test: concurrent chat clients against the running Gradio app, on 127.0.0.1 only.
+"""Load test: concurrent clients against the running chat or API, on 127.0.0.1 only.
 
-Starts `sanad chat` (a subprocess, the real server) over an index of the seed articles, or
-drives one already running (``--url``). ``--clients`` threads, each a ``gradio_client.Client``,
-ask questions from the gold set through ``/chat`` for ``--duration`` seconds, at most
+Starts `sanad chat` (``--door chat``) or `sanad serve` (``--door openai``), a subprocess, the real
+server, over an index of the seed articles, or drives one already running (``--url``).
+``--clients`` threads, each a ``gradio_client.Client`` on ``/chat`` (or an ``openai.OpenAI``
+client on ``/v1/chat/completions``), ask questions from the gold set for ``--duration`` seconds, at most
 ``--max-requests`` in all. Prints answers/s, latency p50/p95, errors, requests dropped (sent but
 never answered) and the server's resident memory before and after.
 
     .venv/bin/python benchmarks/load.py [--clients 8] [--duration 60] [--max-requests 5000]
-        [--max-growth-mb 150] [--json out.json] [--url http://127.0.0.1:7860/]
+        [--max-growth-mb 150] [--json out.json] [--url http://127.0.0.1:7860/] [--door chat|openai]
 
 Exit status 1 when a request failed or was dropped, or memory grew more than ``--max-growth-mb``.
 """
@@ -66,8 +67,8 @@ def _wait_up(url: str, process: subprocess.Popen[bytes] | None, seconds: float =
     raise RuntimeError(f"{url} did not answer within {seconds:.0f} s")
 
 
-def _start_server(workdir: Path) -> tuple[str, subprocess.Popen[bytes]]:
-    """Ingest the seed articles into a fresh index and start `sanad chat` on a free local port."""
+def _start_server(workdir: Path, door: str = "chat") -> tuple[str, subprocess.Popen[bytes]]:
+    """Ingest the seed articles into a fresh index and start `sanad chat` (or `serve`) on a free local port."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     config = ROOT / "config.yaml"
     index = workdir / "index"
@@ -76,17 +77,37 @@ def _start_server(workdir: Path) -> tuple[str, subprocess.Popen[bytes]]:
     port = _free_port()
     log = open(workdir / "chat.log", "wb")  # noqa: SIM115 - open for the server's lifetime
     process = subprocess.Popen(
-        [*base, "chat", "--host", "127.0.0.1", "--port", str(port)], stdout=log, stderr=log, env=env
+        [*base, "chat" if door == "chat" else "serve", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=log,
+        env=env,
     )
     url = f"http://127.0.0.1:{port}/"
     _wait_up(url, process)
     return url, process
 
 
-def run_load(url: str, clients: int, duration: float, max_requests: int, timeout: float) -> dict[str, object]:
-    """Drive ``url`` with ``clients`` concurrent clients; return counts and latencies."""
+def _asker(url: str, door: str, timeout: float):
+    """One client's way to ask: the answer's text for a question."""
+    if door == "openai":
+        from openai import OpenAI
+
+        api = OpenAI(base_url=url + "v1", api_key=os.environ.get("SANAD_API_TOKEN", "none"), max_retries=0)
+        return lambda q: (
+            api.chat.completions.create(model="sanad", messages=[{"role": "user", "content": q}], timeout=timeout)
+            .choices[0]
+            .message.content
+        )
     from gradio_client import Client
 
+    client = Client(url, verbose=False)
+    return lambda q: client.submit(q, api_name="/chat").result(timeout=timeout)
+
+
+def run_load(
+    url: str, clients: int, duration: float, max_requests: int, timeout: float, door: str = "chat"
+) -> dict[str, object]:
+    """Drive ``url`` with ``clients`` concurrent clients; return counts and latencies."""
     questions = _questions()
     latencies: list[float] = []
     errors: list[str] = []
@@ -96,7 +117,7 @@ def run_load(url: str, clients: int, duration: float, max_requests: int, timeout
 
     def client_loop(offset: int) -> None:
         nonlocal sent
-        client = Client(url, verbose=False)
+        ask = _asker(url, door, timeout)
         i = offset
         while time.monotonic() < stop_at:
             with lock:
@@ -107,7 +128,7 @@ def run_load(url: str, clients: int, duration: float, max_requests: int, timeout
             i += clients
             started = time.perf_counter()
             try:
-                answer = client.submit(question, api_name="/chat").result(timeout=timeout)
+                answer = ask(question)
                 if not isinstance(answer, str) or not answer.strip():
                     raise ValueError(f"empty answer to {question!r}")
                 if answer.startswith("⚠️ تعذّر"):
@@ -153,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-growth-mb", type=float, default=150.0, help="allowed growth of the server's RSS")
     parser.add_argument("--pid", type=int, help="server process id for memory figures (with --url)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--door", choices=["chat", "openai"], default="chat", help="the chat's /chat or /v1")
     args = parser.parse_args(argv)
 
     if args.url and urlparse(args.url).hostname not in {"127.0.0.1", "localhost"}:
@@ -163,14 +185,14 @@ def main(argv: list[str] | None = None) -> int:
             url, pid = args.url.rstrip("/") + "/", args.pid
             _wait_up(url, None, 10)
         else:
-            url, process = _start_server(Path(scratch))
+            url, process = _start_server(Path(scratch), args.door)
             pid = process.pid
         try:
-            warm = run_load(url, 1, 0.1, 1, args.timeout)  # one question: models and caches loaded
+            warm = run_load(url, 1, 0.1, 1, args.timeout, args.door)  # one question: models and caches loaded
             if warm["errors"]:
                 raise RuntimeError(f"warm-up question failed: {warm['error_samples']}")
             before = _rss_mb(pid) if pid else None
-            figures = run_load(url, args.clients, args.duration, args.max_requests, args.timeout)
+            figures = run_load(url, args.clients, args.duration, args.max_requests, args.timeout, args.door)
             after = _rss_mb(pid) if pid else None
         finally:
             if process is not None:
@@ -186,9 +208,10 @@ def main(argv: list[str] | None = None) -> int:
         max_growth_mb=args.max_growth_mb,
         queue={"default_concurrency_limit": QUEUE_CONCURRENCY, "max_size": QUEUE_MAX_SIZE},
         cpus=os.cpu_count(),
+        door=args.door,
     )
     print(
-        f"{figures['clients']} clients, {figures['seconds']} s: {figures['answered']} answered "
+        f"{args.door}: {figures['clients']} clients, {figures['seconds']} s: {figures['answered']} answered "
         f"({figures['answers_per_s']}/s), {figures['errors']} errors, {figures['dropped']} dropped; "
         f"latency p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, max {figures['max_ms']} ms; "
         f"server RSS {figures['rss_before_mb']} -> {figures['rss_after_mb']} MB "

@@ -91,7 +91,9 @@ def serve(assistant: Assistant, host: str | None = None, port: int | None = None
     check_port(host, port)
     app = build_server(assistant, host)
     print(f"Sanad: http://{host}:{port}/ (chat) · /v1 (OpenAI-compatible) · /mcp (MCP) · /api/ask", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level=uvicorn_options.pop("log_level", "warning"), **uvicorn_options)
+    uvicorn_options.setdefault("log_level", "warning")
+    uvicorn_options.setdefault("timeout_graceful_shutdown", 5)  # open streams and keep-alive clients
+    uvicorn.run(app, host=host, port=port, **uvicorn_options)
 
 
 def serve_stdio(assistant: Assistant) -> None:
