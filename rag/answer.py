@@ -58,6 +58,9 @@ _DUPLICATE_OVERLAP = 0.8
 #: much to keep its full confidence (see _distinctiveness).
 _DISTINCT_GAP = 0.2
 _MAX_CANDIDATES = 12
+#: Arabic-script questions: the sentence quoted is the likeliest answer among this many best-ranked
+#: (a topical sentence can outrank the one holding the asked number: docs/quality.md).
+_ANSWER_CHOICES = 2
 _SENTENCE_CACHE_SIZE = 20_000
 
 
@@ -212,7 +215,7 @@ class ExtractiveAnswerer:
     ) -> tuple[bool, float]:
         """``(a retrieved sentence supports the question, confidence)``: the test :meth:`answer`
         makes before quoting, without choosing the quotes (llm mode asks it before calling the model)."""
-        confidence = self._confidence(question, self.score_sentences(question, query_embedding, passages))
+        _, confidence = self._likeliest(question, self.score_sentences(question, query_embedding, passages))
         return confidence >= self.config.min_confidence, confidence
 
     @staticmethod
@@ -232,6 +235,13 @@ class ExtractiveAnswerer:
         gap = sentence.dense - (sum(others) / len(others) if others else 0.0)
         return calibrated(sentence.evidence, gap, sentence.score)
 
+    @classmethod
+    def _likeliest(cls, question: str, scored: Sequence[ScoredSentence]) -> tuple[int, float]:
+        """``(index, confidence)`` of the sentence to quote: for an Arabic-script question the likeliest
+        answer among the :data:`_ANSWER_CHOICES` best-ranked, else the best-ranked."""
+        choices = range(min(_ANSWER_CHOICES, len(scored))) if is_arabic(question) else range(1)
+        return max(((i, cls._confidence(question, scored, i)) for i in choices), key=lambda c: c[1], default=(0, 0.0))
+
     def answer(
         self, question: str, query_embedding: Sequence[float], passages: Sequence[Passage]
     ) -> tuple[str, bool, list[Citation], float]:
@@ -241,16 +251,18 @@ class ExtractiveAnswerer:
         exact span in its file.
         """
         scored = self.score_sentences(question, query_embedding, passages)
-        confidence = self._confidence(question, scored)
+        best, confidence = self._likeliest(question, scored)
         if confidence < self.config.min_confidence:
             return not_found_message(question), False, [], confidence
         question_tokens, needs = content_tokens(question), analyse_question(question)
-        chosen = [scored[0]]
-        for i, candidate in enumerate(scored[1:], start=1):
+        chosen = [scored[best]]
+        for i, candidate in enumerate(scored):
             if len(chosen) >= self.config.max_sentences:
                 break
-            if candidate.rank >= _SECOND_SENTENCE_SHARE * scored[0].rank and (
-                self._confidence(question, scored, i) >= _SECOND_SENTENCE_CONFIDENCE
+            if (
+                i != best
+                and candidate.rank >= _SECOND_SENTENCE_SHARE * scored[best].rank
+                and (self._confidence(question, scored, i) >= _SECOND_SENTENCE_CONFIDENCE)
             ):  # a second sentence must answer on its own
                 chosen.append(candidate)
         citations = []
