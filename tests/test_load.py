@@ -1,4 +1,4 @@
-"""The load-test script, run briefly against the real `sanad chat` (a subprocess on 127.0.0.1):
+"""The load-test script, run briefly against the real `sanad chat` and `sanad serve` (subprocesses on 127.0.0.1):
 every request answered, none failed or dropped, memory growth under the script's bound.
 The figures themselves (answers/s, latency) are the benchmark's output, not asserted here."""
 
@@ -17,10 +17,12 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.slow
 
 
-def test_load_script_reports_no_errors_and_bounded_memory(tmp_path: Path) -> None:
+@pytest.mark.parametrize("door", ["chat", "openai"])  # the chat's /chat, sanad serve's /v1/chat/completions
+def test_load_script_reports_no_errors_and_bounded_memory(tmp_path: Path, door: str) -> None:
     out = tmp_path / "load.json"
+    script = str(ROOT / "benchmarks" / "load.py")
     done = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "load.py"), "--clients", "4", "--duration", "8", "--json", str(out)],
+        [sys.executable, script, "--clients", "4", "--duration", "8", "--json", str(out), "--door", door],
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
@@ -33,7 +35,7 @@ def test_load_script_reports_no_errors_and_bounded_memory(tmp_path: Path) -> Non
     assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"]
     assert figures["rss_before_mb"] > 0 and figures["rss_growth_mb"] <= figures["max_growth_mb"]
     assert figures["queue"] == {"default_concurrency_limit": 2, "max_size": 64}
-    assert "answered" in done.stdout and "p95" in done.stdout
+    assert figures["door"] == door and "answered" in done.stdout and "p95" in done.stdout
 
 
 def test_load_script_refuses_a_remote_url() -> None:
