@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
-__all__ = ["chunk_id", "file_id", "file_key_of", "sentence_id"]
+__all__ = ["chunk_id", "chunk_of_sentence", "file_id", "file_key_of", "sentence_id"]
 
 
 def file_id(root: str, relative: str) -> str:
@@ -29,3 +29,8 @@ def file_key_of(chunk: str) -> str:
 def sentence_id(chunk: str, position: int) -> str:
     """Id of the ``position``-th sentence of a chunk in the sentence collection."""
     return f"{chunk}-s{position}"
+
+
+def chunk_of_sentence(sentence: str) -> str:
+    """The chunk id inside a sentence id (the inverse of :func:`sentence_id`'s first part)."""
+    return sentence.rsplit("-s", 1)[0]

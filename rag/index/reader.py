@@ -138,8 +138,8 @@ class IndexReader:
                     lexical_from_store(vector_store, lexical, lexical_stamp)
             except IndexBusyError:
                 pass  # an ingest on this machine is writing it; it records the new stamp when done
-        retriever = HybridRetriever(config.retrieval, self.embed_model, vector_store, lexical)
         sentences = open_sentence_vectors(config.store, index_dir) if config.store.sentence_vectors else None
+        retriever = HybridRetriever(config.retrieval, self.embed_model, vector_store, lexical, sentences)
         return retriever, ExtractiveAnswerer(config.answer, self.embed_model, lexical.idf, sentences)
 
     def _server_state(self, *, refresh: bool = False) -> ServerState:

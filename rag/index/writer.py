@@ -28,7 +28,7 @@ from ingest.manifest import FileRecord, Manifest
 from ingest.prepare import prepare_article
 from ingest.textnorm import tokenize
 from rag.config import SanadConfig
-from rag.embeddings import VectorCache
+from rag.embeddings import VectorCache, mean_direction
 from rag.index.layout import IndexLayout, IndexMismatchError, mismatch_message
 from rag.index.reconcile import counts_agree, reconcile
 from rag.index.report import IngestReport
@@ -215,10 +215,7 @@ class Ingestor:
             return
         nodes = [node for item in pending for node in item.nodes]
         rows = sentence_rows(nodes) if self.sentences is not None else []
-        texts = [indexed_text(node) for node in nodes]
-        vectors = self._embed([*texts, *(text for _, text, _ in rows)])
-        for node, vector in zip(nodes, vectors, strict=False):
-            node.embedding = vector
+        sentence_vectors = self._chunk_vectors(nodes, rows)
         # One delete and one add per batch (each Chroma write is a transaction: ~30 ms).
         # Only files the manifest names can have stored chunks: reconcile() removed the others.
         updated = list(dict.fromkeys(item.record.key for item in pending if item.record.key in manifest.files))
@@ -226,7 +223,7 @@ class Ingestor:
         if self.sentences is not None:
             self.sentences.delete_documents(updated)
             ids, sentence_texts, chunks = (list(column) for column in zip(*rows, strict=True)) if rows else ([], [], [])
-            self.sentences.write(ids, sentence_texts, vectors[len(nodes) :], [file_key_of(c) for c in chunks])
+            self.sentences.write(ids, sentence_texts, sentence_vectors, [file_key_of(c) for c in chunks])
         self.vector_store.add(nodes)
         stemming = self.config.retrieval.stemming
         for item in pending:
@@ -238,6 +235,29 @@ class Ingestor:
             manifest.files[item.record.key] = item.record
             getattr(report, item.status).append(item.record.file)
             report.chunks_written += len(item.nodes)
+
+    def _chunk_vectors(self, nodes: list[TextNode], rows: list[tuple[str, str, str]]) -> list[list[float]]:
+        """Set each node's retrieval vector; return the vectors of the sentence ``rows``.
+
+        ``embedding.chunk_vectors: sentence_mean``: a chunk's vector is the normalised mean of its
+        sentences' (each character encoded once); a chunk without a quotable sentence is encoded.
+        """
+        if self.config.embedding.chunk_vectors == "encode" or not rows:
+            vectors = self._embed([*(indexed_text(node) for node in nodes), *(text for _, text, _ in rows)])
+            for node, vector in zip(nodes, vectors, strict=False):
+                node.embedding = vector
+            return vectors[len(nodes) :]
+        sentence_vectors = self._embed([text for _, text, _ in rows])
+        by_chunk: dict[str, list[list[float]]] = {}
+        for (_, _, chunk), vector in zip(rows, sentence_vectors, strict=True):
+            by_chunk.setdefault(chunk, []).append(vector)
+        alone = [node for node in nodes if node.node_id not in by_chunk]
+        for node, vector in zip(alone, self._embed([indexed_text(node) for node in alone]), strict=True):
+            node.embedding = vector
+        for node in nodes:
+            if node.node_id in by_chunk:
+                node.embedding = mean_direction(by_chunk[node.node_id])
+        return sentence_vectors
 
     def _embed(self, texts: list[str]) -> list[list[float]]:
         """Vectors of ``texts``; identical texts (duplicate wire stories, a one-sentence chunk and
