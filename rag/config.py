@@ -13,7 +13,9 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ingest.documents import SUPPORTED_EXTENSIONS
 from ingest.errors import SanadError
+from ingest.formats.records import DEFAULT_FIELDS
 
 __all__ = [
     "AnswerConfig",
@@ -42,8 +44,13 @@ class _Section(BaseModel):
 class CorpusConfig(_Section):
     path: Path | None = Field(None, description="Folder ingested when `sanad ingest` gets no path.")
     extensions: list[str] = Field(
-        default_factory=lambda: [".txt", ".md"],
-        description="File name endings ingested from a folder (case-insensitive).",
+        default_factory=lambda: list(SUPPORTED_EXTENSIONS),
+        description="File name endings ingested from a folder (case-insensitive); others are skipped, and named.",
+    )
+    records: dict[Literal[tuple(DEFAULT_FIELDS)], list[str]] = Field(  # type: ignore[valid-type]
+        default_factory=dict,
+        description="JSON/JSONL/CSV exports: the fields tried for text, title, published, publisher, author, "
+        "url and id (replacing the defaults of ingest.formats.records.DEFAULT_FIELDS for the keys given).",
     )
 
 

@@ -20,8 +20,8 @@ from ingest.ids import file_key_of
 from ingest.textnorm import tokenize
 from rag.config import RetrievalConfig
 from rag.lexical import LexicalIndex
-from rag.store.records import is_complete, passage_from_row
-from rag.types import Passage
+from rag.store.records import filter_where, is_complete, passage_from_row
+from rag.types import Passage, SearchFilters
 
 __all__ = ["HybridRetriever", "Retrieval", "boost_by_article", "reciprocal_rank_fusion", "relative_score_fusion"]
 
@@ -102,11 +102,22 @@ class HybridRetriever:
         self.vector_store = vector_store
         self.lexical = lexical
 
-    def retrieve(self, question: str, top_k: int | None = None) -> Retrieval:
-        """The ``top_k`` (default ``retrieval.top_k``) best passages for ``question``."""
+    def retrieve(self, question: str, top_k: int | None = None, filters: SearchFilters | None = None) -> Retrieval:
+        """The ``top_k`` (default ``retrieval.top_k``) best passages for ``question``, among the
+        articles ``filters`` allow (applied on both sides before the best are taken)."""
         top_k = top_k or self.config.top_k
         timings: dict[str, float] = {}
         clock = time.perf_counter()
+        where = filter_where(filters)
+        allowed: set[str] | None = None
+        if where is not None:
+            allowed = set(self.vector_store.client.get(where=where, include=[])["ids"])
+            timings["filter"] = _lap(clock)
+            clock = time.perf_counter()
+            if not allowed:
+                return Retrieval(
+                    passages=[], query_embedding=self.embed_model.get_query_embedding(question), timings_ms=timings
+                )
 
         mode = self.config.mode
         query_embedding = self.embed_model.get_query_embedding(question)
@@ -117,7 +128,10 @@ class HybridRetriever:
             # Ids and distances only: the texts of the few passages kept are fetched after fusion.
             # Scores as ChromaVectorStore gives them (exp(-distance)).
             dense = self.vector_store.client.query(
-                query_embeddings=[query_embedding], n_results=self.config.candidates, include=["distances"]
+                query_embeddings=[query_embedding],
+                n_results=min(self.config.candidates, len(allowed)) if allowed is not None else self.config.candidates,
+                where=where,
+                include=["distances"],
             )
             dense_hits = [
                 (chunk, math.exp(-distance))
@@ -128,7 +142,8 @@ class HybridRetriever:
         clock = time.perf_counter()
         lexical_hits: list[tuple[str, float]] = []
         if mode != "dense":
-            lexical_hits = self.lexical.search(tokenize(question, stem=self.config.stemming), self.config.candidates)
+            tokens = tokenize(question, stem=self.config.stemming)
+            lexical_hits = self.lexical.search(tokens, self.config.candidates, allowed)
         timings["lexical"] = _lap(clock)
 
         clock = time.perf_counter()

@@ -25,7 +25,7 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 from ingest.ids import file_key_of
 from ingest.loader import MAX_FILE_BYTES, ArticleError, find_articles
 from ingest.manifest import FileRecord, Manifest
-from ingest.prepare import prepare_article
+from ingest.prepare import prepare_file
 from ingest.textnorm import tokenize
 from rag.config import SanadConfig
 from rag.embeddings import VectorCache
@@ -114,6 +114,7 @@ class Ingestor:
         targets, scanned_roots = self._targets(paths, report)
         known = manifest.by_path()
         seen: set[tuple[str, str]] = set()
+        kept: set[str] = set()  # keys of stored articles still present (or kept: their file failed)
         pending: list[_Pending] = []
         pending_chunks = 0
         checkpoint_at = time.monotonic() + CHECKPOINT_SECONDS
@@ -123,8 +124,8 @@ class Ingestor:
             if (str(root), relative) in seen:  # the same file named twice (a folder and a file in it)
                 continue
             seen.add((str(root), relative))
-            item = self._prepare(root, relative, path, known.get((str(root), relative)), report)
-            if item is not None:
+            previous = known.get((str(root), relative), [])
+            for item in self._prepare(root, relative, path, previous, manifest, report, kept):
                 pending.append(item)
                 pending_chunks += len(item.nodes)
             if pending_chunks >= self.config.embedding.batch_size * 4:
@@ -137,7 +138,13 @@ class Ingestor:
                 progress(done, len(targets), relative)
         self._flush(pending, manifest, report, lexical_add, lexical_remove)
 
-        gone = [r for (root, rel), r in known.items() if root in scanned_roots and (root, rel) not in seen]
+        # Gone: articles of files no longer in a scanned folder, and records no longer in a file read whole.
+        gone = [
+            r
+            for (root, rel), records in known.items()
+            for r in records
+            if r.key not in kept and ((root, rel) in seen or root in scanned_roots)
+        ]
         keys = [record.key for record in gone]
         delete_documents(collection, keys)
         if self.sentences is not None:
@@ -145,7 +152,7 @@ class Ingestor:
         for record in gone:
             lexical_remove.extend(record.chunk_ids)
             manifest.files.pop(record.key, None)
-            report.removed.append(record.file)
+            report.removed.append(record.name)
 
         self._checkpoint(manifest, lexical_add, lexical_remove)
         self.layout.dirty.unlink(missing_ok=True)
@@ -172,11 +179,13 @@ class Ingestor:
                 root = path.resolve()
                 roots.add(str(root))
                 skipped: list[tuple[Path, str]] = []
+                unsupported: list[Path] = []
                 targets.extend(
                     (root, root / p.relative_to(path))
-                    for p in find_articles(path, self.config.corpus.extensions, skipped)
+                    for p in find_articles(path, self.config.corpus.extensions, skipped, unsupported)
                 )
                 report.failed.extend((p.relative_to(path).as_posix(), reason) for p, reason in skipped)
+                report.skipped.extend((p.relative_to(path).as_posix(), "unsupported type") for p in unsupported)
             elif path.is_file():
                 targets.append((path.resolve().parent, path.resolve()))
             else:
@@ -184,24 +193,45 @@ class Ingestor:
         return targets, roots
 
     def _prepare(
-        self, root: Path, relative: str, path: Path, previous: FileRecord | None, report: IngestReport
-    ) -> _Pending | None:
+        self,
+        root: Path,
+        relative: str,
+        path: Path,
+        previous: list[FileRecord],
+        manifest: Manifest,
+        report: IngestReport,
+        kept: set[str],
+    ) -> list[_Pending]:
+        """The file's new and changed articles; unchanged ones and failures go into ``report``.
+        A file that fails, or whose records do not all read, keeps every stored article."""
         try:
-            article = prepare_article(
+            prepared = prepare_file(
                 root,
                 relative,
                 path,
                 self.config.chunking,
-                unchanged_sha256=previous.sha256 if previous is not None else None,
+                known=previous,
+                fields=self.config.corpus.records,
                 max_bytes=self.max_file_bytes,
             )
         except ArticleError as exc:
             report.failed.append((relative, str(exc).removeprefix(f"{path}: ")))
-            return None
-        if article is None:
-            report.unchanged.append(relative)
-            return None
-        return _Pending(record=article.record, status="updated" if previous else "added", nodes=chunk_nodes(article))
+            kept.update(r.key for r in previous)
+            return []
+        report.failed.extend((where.replace(str(path), relative, 1), why) for where, why in prepared.problems)
+        report.skipped.extend((where.replace(str(path), relative, 1), why) for where, why in prepared.skipped)
+        if not prepared.complete:
+            kept.update(r.key for r in previous)
+        for record in prepared.unchanged:  # the same article in a changed file: only the file's hash is new
+            kept.add(record.key)
+            manifest.files[record.key] = record
+        report.unchanged.extend(r.name for r in prepared.unchanged)
+        out = []
+        for article in prepared.articles:
+            kept.add(article.key)
+            status = "updated" if article.key in manifest.files else "added"
+            out.append(_Pending(record=article.record, status=status, nodes=chunk_nodes(article)))
+        return out
 
     def _flush(
         self,
@@ -236,7 +266,7 @@ class Ingestor:
             for node in item.nodes:
                 lexical_add[node.node_id] = tokenize(indexed_text(node), stem=stemming)
             manifest.files[item.record.key] = item.record
-            getattr(report, item.status).append(item.record.file)
+            getattr(report, item.status).append(item.record.name)
             report.chunks_written += len(item.nodes)
 
     def _embed(self, texts: list[str]) -> list[list[float]]:
