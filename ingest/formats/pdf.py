@@ -4,7 +4,9 @@ pypdf's layout mode keeps each line whole; many Arabic PDFs (Chromium's among th
 glyphs in visual order, so such a line reads right to left letter by letter. A page whose
 words end in ``لا`` more often than they start with ``ال`` is in visual order: each Arabic line
 is reversed, Latin/digit runs are turned back, marks follow their letters again, and NFKC folds
-the presentation forms (ﻻ ﺍ ﻟ) to base letters. docs/formats.md has the measurements.
+the presentation forms (ﻻ ﺍ ﻟ) to base letters. Glyphs without a Unicode mapping (NUL) are
+dropped, and a mark the layout set apart between spaces goes back onto its letter.
+docs/formats.md has the measurements.
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ _LTR_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .,:;/%+\-]*[A-Za-z0-9]|[A-Za-z0-9]
 _MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
 _MARKS_FIRST = re.compile(f"([{_MARKS}]+)([^{_MARKS}])")
 _WORD = re.compile(r"\S+")
+# A mark the layout set apart between spaces goes back on its letter: tanween ends a word (the
+# space after it stays), other marks (shadda, vowels) sit inside one.
+_LONE_MARKS = re.compile(f"(?<=\\S) ([{_MARKS}]+) (?=\\S)")
+_UNMAPPED = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")  # glyphs without a Unicode mapping
 
 
 def visual_to_logical(line: str) -> str:
@@ -41,11 +47,18 @@ def _is_visual(lines: list[str]) -> bool:
     return ends > starts
 
 
+def _rejoin(match: re.Match[str]) -> str:
+    marks = match.group(1)
+    return marks + " " if re.search("[\u064b-\u064d]", marks) else marks
+
+
 def _page_text(raw: str) -> str:
-    lines = [line.strip() for line in raw.replace("\r\n", "\n").split("\n")]
+    lines = [line.strip() for line in _UNMAPPED.sub("", raw).replace("\r\n", "\n").split("\n")]
     if _is_visual(lines):
         lines = [visual_to_logical(line) if _ARABIC.search(line) else line for line in lines]
-    text = "\n".join(re.sub(r" {2,}", " ", unicodedata.normalize("NFKC", line)) for line in lines)
+    text = "\n".join(
+        _LONE_MARKS.sub(_rejoin, re.sub(r" {2,}", " ", unicodedata.normalize("NFKC", line))) for line in lines
+    )
     return re.sub(r"\n{3,}", "\n\n", text).strip().replace(PAGE_BREAK, " ")
 
 
