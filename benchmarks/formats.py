@@ -101,7 +101,7 @@ def measure_speed(folder: Path, repeat: int) -> dict[str, object]:
     pdf = (folder / "seed-000.pdf").read_bytes()
     results = {"pdf": _speed("a.pdf", pdf, repeat, pages=len(PdfReader(io.BytesIO(pdf)).pages))}
     paragraphs = "".join(f"<p>{line}</p>" for line in seed.split("\n"))
-    page = f"<html lang='ar'><head><title>t</title></head><body><nav>الرئيسية</nav><article>{paragraphs}</article></body></html>"
+    page = f"<html lang='ar'><body><nav>الرئيسية</nav><article>{paragraphs}</article></body></html>"
     results["html"] = _speed("a.html", page.encode(), repeat)
     import docx
 

@@ -3,7 +3,7 @@
 pypdf's layout mode keeps each line whole; many Arabic PDFs (Chromium's among them) store
 glyphs in visual order, so such a line reads right to left letter by letter. A page whose
 words end in ``لا`` more often than they start with ``ال`` is in visual order: each Arabic line
-is reversed, Latin/digit runs are turned back, marks follow their letters again, and NFKC folds
+is reversed, Latin/digit runs are turned back, and NFKC folds
 the presentation forms (ﻻ ﺍ ﻟ) to base letters. Glyphs without a Unicode mapping (NUL) are
 dropped, and a mark the layout set apart between spaces goes back onto its letter.
 docs/formats.md has the measurements.
@@ -25,19 +25,17 @@ __all__ = ["read_pdf", "visual_to_logical"]
 _ARABIC = re.compile(f"[{ARABIC_BLOCK}\ufb50-\ufdff\ufe70-\ufeff]")
 _LTR_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .,:;/%+\-]*[A-Za-z0-9]|[A-Za-z0-9]")
 _MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
-_MARKS_FIRST = re.compile(f"([{_MARKS}]+)([^{_MARKS}])")
 _WORD = re.compile(r"\S+")
 # A mark the layout set apart between spaces goes back on its letter: tanween ends a word (the
 # space after it stays), other marks (shadda, vowels) sit inside one.
-_LONE_MARKS = re.compile(f"(?<=\\S) ([{_MARKS}]+) (?=\\S)")
+_LONE_MARKS = re.compile(f"(?<=\\S) *([{_MARKS}]+) {{2,}}(?=\\S)|(?<=\\S) ([{_MARKS}]+) (?=\\S)")
 _UNMAPPED = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")  # glyphs without a Unicode mapping
 
 
 def visual_to_logical(line: str) -> str:
     """One visually ordered Arabic line in logical order."""
     line = line[::-1]
-    line = _LTR_RUN.sub(lambda m: m.group(0)[::-1], line)
-    return _MARKS_FIRST.sub(lambda m: m.group(2) + m.group(1), line)
+    return _LTR_RUN.sub(lambda m: m.group(0)[::-1], line)
 
 
 def _is_visual(lines: list[str]) -> bool:
@@ -48,7 +46,7 @@ def _is_visual(lines: list[str]) -> bool:
 
 
 def _rejoin(match: re.Match[str]) -> str:
-    marks = match.group(1)
+    marks = match.group(1) or match.group(2)
     return marks + " " if re.search("[\u064b-\u064d]", marks) else marks
 
 
@@ -57,7 +55,7 @@ def _page_text(raw: str) -> str:
     if _is_visual(lines):
         lines = [visual_to_logical(line) if _ARABIC.search(line) else line for line in lines]
     text = "\n".join(
-        _LONE_MARKS.sub(_rejoin, re.sub(r" {2,}", " ", unicodedata.normalize("NFKC", line))) for line in lines
+        re.sub(r" {2,}", " ", _LONE_MARKS.sub(_rejoin, unicodedata.normalize("NFKC", line))) for line in lines
     )
     return re.sub(r"\n{3,}", "\n\n", text).strip().replace(PAGE_BREAK, " ")
 
