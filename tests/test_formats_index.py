@@ -191,3 +191,19 @@ def test_a_damaged_file_keeps_its_stored_version(archive: tuple[Assistant, Path]
     failed = dict(report.failed)
     assert "not a Word document" in failed["visit.docx"] and "damaged or not a PDF" in failed["report.pdf"]
     assert sorted(c["text"] for c in _chunks(assistant)) == before
+
+
+def test_cli_ask_json_with_filters(archive: tuple[Assistant, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    from ui.cli import main
+
+    config = archive[0].config
+    args = ["--index", str(config.index.path), "ask", "ما سعة المستشفى الذي افتتحه وزير الصحة في شمال الرياض؟"]
+    assert main([*args, "--json", "--since", "2012-03-01", "--until", "2012-03-31", "--publisher", "صحيفة الوطن"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["found"] and {c["publisher"] for c in out["citations"]} == {"صحيفة الوطن"}
+    assert {(p["publisher"], p["published"]) for p in out["retrieved"]} == {("صحيفة الوطن", "2012-03-14")}
+    assert main([*args, "--publisher", "okaz"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.strip() == "لا تحتوي مقالات هذه الفترة أو هذا المصدر (في okaz) على إجابة عن هذا السؤال."
+    assert main([*args, "--since", "14/03/2012"]) == 2
+    assert "since '14/03/2012': not a date (write YYYY-MM-DD)" in capsys.readouterr().err
