@@ -53,13 +53,15 @@ def test_wrong_type_and_links_are_refused_by_name(assistant: Assistant, small_co
     (small_corpus / "link.txt").symlink_to(outside)
     up = tmp_path / "up"
     up.mkdir()
-    (up / "scan.pdf").write_bytes(b"%PDF-1.4")
+    (up / "scan.pdf").write_bytes(b"%PDF-1.4")  # a supported type, but not a readable PDF
+    (up / "photo.xyz").write_bytes(b"\x89XYZ")
     (up / "link.txt").write_text(NEW, encoding="utf-8")
-    shown = add_articles(assistant, [str(up / "scan.pdf"), str(up / "link.txt")], "en", _progress)
-    assert "❌ `scan.pdf`: not an article file" in shown
+    shown = add_articles(assistant, [str(up / n) for n in ("scan.pdf", "photo.xyz", "link.txt")], "en", _progress)
+    assert "❌ `photo.xyz`: not an article file" in shown
+    assert "❌ `scan.pdf`: damaged or not a PDF" in shown
     assert "❌ `link.txt`: the articles folder holds a link" in shown
     assert outside.read_text(encoding="utf-8") == "خارج المجلد"  # never written through the link
-    assert not (small_corpus / "scan.pdf").exists()
+    assert not (small_corpus / "scan.pdf").exists() and not (small_corpus / "photo.xyz").exists()
 
 
 def test_no_corpus_folder_configured(tmp_path: Path) -> None:
