@@ -67,9 +67,9 @@ METHODS = {
 }
 
 
-def measure_pdfs(folder: Path) -> dict[str, object]:
+def measure_pdfs(folder: Path, prefix: str = "seed") -> dict[str, object]:
     seeds = {p.name[:3]: p for p in sorted((ROOT / "data" / "articles").glob("*.txt"))}
-    pdfs = sorted(folder.glob("seed-*.pdf"))
+    pdfs = sorted(folder.glob(f"{prefix}-*.pdf"))
     rows: dict[str, list[float]] = {name: [] for name in METHODS}
     for pdf in pdfs:
         reference = seeds[pdf.stem.split("-")[1]].read_text(encoding="utf-8")
@@ -137,13 +137,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    result = {"quality": measure_pdfs(args.pdfs), "speed": measure_speed(args.pdfs, args.repeat)}
+    result = {
+        "quality": {prefix: measure_pdfs(args.pdfs, prefix) for prefix in ("seed", "bold")},
+        "speed": measure_speed(args.pdfs, args.repeat),
+    }
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return
-    print(f"Arabic word order over {result['quality']['pdfs']} Chromium-printed seed PDFs (mean / min):")
-    for name, row in result["quality"]["word_order"].items():
-        print(f"  {row['mean']:.4f} / {row['min']:.4f}  {name}")
+    for prefix, quality in result["quality"].items():
+        print(f"Arabic word order, {quality['pdfs']} Chromium-printed {prefix} PDFs (mean / min):")
+        for name, row in quality["word_order"].items():
+            print(f"  {row['mean']:.4f} / {row['min']:.4f}  {name}")
     print("Extraction speed:")
     for name, row in result["speed"].items():
         print("  " + name + ": " + ", ".join(f"{k} {v:,.1f}" for k, v in row.items()))

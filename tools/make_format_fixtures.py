@@ -3,8 +3,8 @@
     python tools/make_format_fixtures.py [--out tests/fixtures/formats] [--all]
 
 Writes ``seed.pdf`` (seed article 000 as an Arabic RTL page) and ``scan.pdf``
-(a page holding only a drawing: no text layer); with ``--all`` also ``seed-NNN.pdf`` for every
-seed (what ``benchmarks/formats.py`` measures). The committed PDFs were made by this script.
+(a page holding only a drawing: no text layer); with ``--all`` also ``seed-NNN.pdf`` and ``bold-NNN.pdf`` (set in a bold
+heading font) for every seed (what ``benchmarks/formats.py`` measures). The committed PDFs were made by this script.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "data" / "articles"
 
 
-def article_page(text: str) -> str:
-    """A seed article as a plain Arabic RTL page: each line a paragraph (the seeds have no headline)."""
-    paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in text.split("\n") if line.strip())
+def article_page(text: str, tag: str = "p") -> str:
+    """A seed article as a plain Arabic RTL page: each line a paragraph (the seeds have no headline);
+    ``tag="h2"`` sets it all in a bold heading font instead."""
+    paragraphs = "".join(f"<{tag}>{html.escape(line)}</{tag}>" for line in text.split("\n") if line.strip())
     title = html.escape(" ".join(text.split()[:8]))
     return (
         '<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8">'
@@ -63,7 +64,7 @@ def print_pdf(page: str, out: Path, chromium: str = "chromium") -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "tests" / "fixtures" / "formats")
-    parser.add_argument("--all", action="store_true", help="also every seed as seed-NNN.pdf")
+    parser.add_argument("--all", action="store_true", help="also every seed as seed-NNN.pdf and bold-NNN.pdf")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     seeds = sorted(SEEDS.glob("*.txt"))
@@ -71,7 +72,9 @@ def main() -> None:
     print_pdf(SCAN_PAGE, args.out / "scan.pdf")
     if args.all:
         for seed in seeds:
-            print_pdf(article_page(seed.read_text(encoding="utf-8")), args.out / f"seed-{seed.name[:3]}.pdf")
+            text = seed.read_text(encoding="utf-8")
+            print_pdf(article_page(text), args.out / f"seed-{seed.name[:3]}.pdf")
+            print_pdf(article_page(text, "h2"), args.out / f"bold-{seed.name[:3]}.pdf")
     print(f"wrote PDFs into {args.out}")
 
 

@@ -29,6 +29,9 @@ _WORD = re.compile(r"\S+")
 # A mark the layout set apart between spaces goes back on its letter: tanween ends a word (the
 # space after it stays), other marks (shadda, vowels) sit inside one.
 _LONE_MARKS = re.compile(f"(?<=\\S) *([{_MARKS}]+) {{2,}}(?=\\S)|(?<=\\S) ([{_MARKS}]+) (?=\\S)")
+# Bold fonts: a word ending in tanween comes out glued in front of the word before it ("لافتاًهناك"
+# for "هناك لافتاً"); tanween only ends words, so the two are split and put back in order.
+_GLUED_TANWEEN = re.compile(r"(\S*[\u064b-\u064d])([\u0621-\u064a]\S*)")
 _UNMAPPED = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")  # glyphs without a Unicode mapping
 
 
@@ -57,6 +60,7 @@ def _page_text(raw: str) -> str:
     text = "\n".join(
         re.sub(r" {2,}", " ", _LONE_MARKS.sub(_rejoin, unicodedata.normalize("NFKC", line))) for line in lines
     )
+    text = _GLUED_TANWEEN.sub(lambda m: f"{m.group(2)} {m.group(1)}", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip().replace(PAGE_BREAK, " ")
 
 
