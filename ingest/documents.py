@@ -102,11 +102,14 @@ def _read_zip(data: bytes, name: str, fields: Fields) -> Extraction:
             found, _ = extract(archive.read(member), inner, fields)
         except (ArticleError, zipfile.BadZipFile, OSError, EOFError) as exc:
             out.problems.append((inner, str(exc).removeprefix(f"{inner}: ")))
+            out.complete = False
             continue
         for document in found.documents:
             record = member.filename if document.record is None else f"{member.filename}:{document.record}"
             out.documents.append(replace(document, record=record))
         out.problems.extend(found.problems)
+        out.failed_records.extend(f"{member.filename}:{r}" for r in found.failed_records)
+        out.complete = out.complete and found.complete
     if not out.documents and not out.problems and not out.skipped:
         raise ArticleError(f"{name}: empty archive")
     return out

@@ -50,13 +50,16 @@ class PreparedArticle:
 class PreparedFile:
     """A file's articles to store, those stored already and unchanged, the records that failed
     and the archive members skipped (``(where, reason)``). ``complete`` is False when some record
-    failed: then no stored article of the file is dropped for being absent."""
+    could not be told apart (a line that does not parse): then no stored article of the file is
+    dropped for being absent."""
 
     articles: list[PreparedArticle] = field(default_factory=list)
     unchanged: list[FileRecord] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     complete: bool = True
+    #: Stored articles kept as they are because their record failed this time.
+    kept: list[FileRecord] = field(default_factory=list)
 
 
 def prepare_file(
@@ -83,7 +86,8 @@ def prepare_file(
     extraction, encoding = extract(raw.data, str(path), fields)
     stored = {r.record: r for r in known}
     out = PreparedFile(problems=list(extraction.problems), skipped=list(extraction.skipped))
-    out.complete = not extraction.problems
+    out.complete = extraction.complete
+    out.kept = [stored[r] for r in extraction.failed_records if r in stored]
     now = datetime.now(UTC).isoformat(timespec="seconds")
     for document in extraction.documents:
         single = document.record is None
@@ -97,7 +101,8 @@ def prepare_file(
             if single:
                 raise ArticleError(f"{path}: no text to index (no words found)")
             out.problems.append((f"{path} [{document.record}]", "no text to index (no words found)"))
-            out.complete = False
+            if document.record in stored:
+                out.kept.append(stored[document.record])
             continue
         record = _record(root, relative, document, sha, raw.sha256, len(raw.data), len(spans), encoding, now)
         title = document.title if chunking.title_context else ""

@@ -168,13 +168,19 @@ def test_a_changed_record_is_replaced_and_the_others_untouched(tmp_path: Path) -
     after = {c["record"]: c for c in _chunks(assistant)}
     assert after["okaz-1"] == before["okaz-1"] and after["sabq-7"]["text"] == "سقطت عشرة صواريخ على البقاع الشمالي."
     assert "sabq-8" not in after
-    assert assistant.ingest().unchanged == ["export.jsonl [okaz-1]", "export.jsonl [sabq-7]"]
+    assert sorted(assistant.ingest().unchanged) == ["export.jsonl [okaz-1]", "export.jsonl [sabq-7]"]
     (corpus / "export.jsonl").write_text("{ليس JSON}\n" + _jsonl(changed[:1], bad_line=False), encoding="utf-8")
     report = assistant.ingest()  # a line that does not parse: named, and nothing stored is dropped
     assert report.failed == [
         ("export.jsonl: line 1", "not valid JSON (Expecting property name enclosed in double quotes, column 2)")
     ]
     assert {c["record"] for c in _chunks(assistant)} == {"okaz-1", "sabq-7"}
+    emptied = [{**EXPORT[0], "content": ""}]  # okaz-1 lost its text, sabq-7 is gone: one kept, one removed
+    (corpus / "export.jsonl").write_text(_jsonl(emptied, bad_line=False), encoding="utf-8")
+    report = assistant.ingest()
+    assert [name for name, _ in report.failed] == ["export.jsonl: line 1"] and "no text" in report.failed[0][1]
+    assert report.removed == ["export.jsonl [sabq-7]"]
+    assert [c["record"] for c in _chunks(assistant)] == ["okaz-1"]
 
 
 def test_a_damaged_file_keeps_its_stored_version(archive: tuple[Assistant, Path], tmp_path: Path) -> None:

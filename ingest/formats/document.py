@@ -44,3 +44,8 @@ class Extraction:
     documents: list[Document] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    #: Records named in ``problems`` whose id is known (a stored version of them is kept).
+    failed_records: list[str] = field(default_factory=list)
+    #: False when some record could not even be told apart (a line that does not parse): then
+    #: no stored article of the file is dropped for being absent.
+    complete: bool = True

@@ -60,15 +60,17 @@ def documents_from_records(
         where = f"{name}: {label} {position}"
         if not isinstance(record, Mapping):
             out.problems.append((where, f"not an object ({type(record).__name__})"))
-            continue
-        text = _string(_field(record, fields["text"])).replace("\r\n", "\n").replace("\r", "\n")
-        if not text:
-            out.problems.append((where, f"no text (none of the fields {', '.join(fields['text'])})"))
+            out.complete = False
             continue
         ident = _string(_field(record, fields["id"])) or position
         if ident in seen:  # two records with the same id: the position tells them apart
             ident = f"{ident}@{position}"
         seen.add(ident)
+        text = _string(_field(record, fields["text"])).replace("\r\n", "\n").replace("\r", "\n")
+        if not text:
+            out.problems.append((where, f"no text (none of the fields {', '.join(fields['text'])})"))
+            out.failed_records.append(ident)
+            continue
         out.documents.append(
             Document(
                 text=text,
@@ -118,6 +120,7 @@ def read_jsonl(data: bytes, name: str, fields: Fields) -> Extraction:
 
     out = documents_from_records(records(), name, fields, label="line")
     out.problems[:0] = bad
+    out.complete = out.complete and not bad
     return out
 
 

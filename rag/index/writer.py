@@ -222,6 +222,7 @@ class Ingestor:
         report.skipped.extend((where.replace(str(path), relative, 1), why) for where, why in prepared.skipped)
         if not prepared.complete:
             kept.update(r.key for r in previous)
+        kept.update(r.key for r in prepared.kept)
         for record in prepared.unchanged:  # the same article in a changed file: only the file's hash is new
             kept.add(record.key)
             manifest.files[record.key] = record
