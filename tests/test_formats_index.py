@@ -14,7 +14,7 @@ import pytest
 from rag import Assistant
 from rag.messages import NOT_FOUND_AR
 from rag.store.chroma import open_vector_store
-from rag.types import SearchFilters
+from rag.types import Citation, Passage, SearchFilters
 from tests.conftest import ROOT, write_config
 from tests.test_formats import NEWS_PAGE
 
@@ -57,6 +57,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, Path]:
     corpus = folder / "articles"
     corpus.mkdir()
     shutil.copy(FIXTURES / "seed.pdf", corpus / "report.pdf")
+    shutil.copy(FIXTURES / "long.pdf", corpus / "seeds.pdf")  # the five seeds, printed on four pages
     (corpus / "page.html").write_text(NEWS_PAGE, encoding="utf-8")
     document = docx.Document()
     document.core_properties.title = "زيارة رئيس اللجنة الدولية للصليب الأحمر"
@@ -77,6 +78,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, Path]:
         "export.jsonl [sabq-8]",
         "page.html",
         "report.pdf",
+        "seeds.pdf",
         "visit.docx",
     ]
     assert [name for name, _ in report.failed] == ["export.jsonl: line 2"]
@@ -93,13 +95,17 @@ def _chunks(assistant: Assistant) -> list[dict]:
 def test_every_stored_chunk_quotes_its_source_exactly(archive: tuple[Assistant, Path]) -> None:
     assistant, _ = archive
     chunks = _chunks(assistant)
-    assert {c["file"] for c in chunks} == {"report.pdf", "page.html", "visit.docx", "export.jsonl"}
+    assert {c["file"] for c in chunks} == {"report.pdf", "seeds.pdf", "page.html", "visit.docx", "export.jsonl"}
     for chunk in chunks:
         source = assistant.read_source(chunk["file"], record=chunk["record"] or None)
         assert source.text[chunk["start"] : chunk["end"]] == chunk["text"] and not source.changed
     pdf = [c for c in chunks if c["file"] == "report.pdf"]
     assert {c["page"] for c in pdf} == {1} and all("\ufe8e" not in c["text"] for c in pdf)
     assert "<" not in assistant.read_source("page.html").text  # the main text, not the markup
+    text = assistant.read_source("seeds.pdf").text
+    pages = {c["page"] for c in chunks if c["file"] == "seeds.pdf"}
+    assert pages == {1, 2, 3, 4} == {1 + text[: c["start"]].count("\f") for c in chunks if c["file"] == "seeds.pdf"}
+    assert all(c["page"] == 1 + text[: c["start"]].count("\f") for c in chunks if c["file"] == "seeds.pdf")
 
 
 def test_citations_carry_headline_outlet_date_and_quote_exactly(archive: tuple[Assistant, Path]) -> None:
@@ -127,7 +133,12 @@ def test_citations_carry_headline_outlet_date_and_quote_exactly(archive: tuple[A
         "https://okaz.example/1",
     )
     pdf = assistant.ask("كم دولة صوتت بالموافقة على مشروع القرار في الجمعية العامة؟").citations[0]
-    assert (pdf.file, pdf.page, pdf.record) == ("report.pdf", 1, None)
+    assert pdf.file in {"report.pdf", "seeds.pdf"} and pdf.page == 1 and pdf.record is None
+    retrieval, _ = assistant.reader.retrieve("من هو والد مناف طلاس؟", 10)
+    talas = [p for p in retrieval.passages if p.file == "seeds.pdf" and "طلاس" in p.text]
+    text = assistant.read_source("seeds.pdf").text
+    assert talas and all(p.page == 4 and p.text in text.split("\f")[3] for p in talas)
+    assert Citation.quoting(1, talas[0]).page == 4
 
 
 def test_filters_apply_before_the_top_k(archive: tuple[Assistant, Path]) -> None:
@@ -213,3 +224,10 @@ def test_cli_ask_json_with_filters(archive: tuple[Assistant, Path], capsys: pyte
     assert printed.strip() == "لا تحتوي مقالات هذه الفترة أو هذا المصدر (في okaz) على إجابة عن هذا السؤال."
     assert main([*args, "--since", "14/03/2012"]) == 2
     assert "since '14/03/2012': not a date (write YYYY-MM-DD)" in capsys.readouterr().err
+
+
+def test_a_span_after_a_page_break_is_on_the_next_page() -> None:
+    passage = Passage("k-00000", "a.pdf", "/x", 10, 21, "آخر الصفحة\fأول", 1.0, page=2)
+    assert passage.page_at(10) == 2 and passage.page_at(21) == 3
+    assert Citation.quoting(1, passage, 21, 24, "أول").page == 3
+    assert Passage("k-00000", "a.txt", "/x", 0, 3, "نص.", 1.0).page_at(1) is None

@@ -2,7 +2,8 @@
 
     python tools/make_format_fixtures.py [--out tests/fixtures/formats] [--all]
 
-Writes ``seed.pdf`` (seed article 000 as an Arabic RTL page) and ``scan.pdf``
+Writes ``seed.pdf`` (seed article 000 as an Arabic RTL page), ``long.pdf`` (all seeds, one after
+the other: several pages) and ``scan.pdf``
 (a page holding only a drawing: no text layer); with ``--all`` also ``seed-NNN.pdf`` and ``bold-NNN.pdf`` (set in a bold
 heading font) for every seed (what ``benchmarks/formats.py`` measures). The committed PDFs were made by this script.
 """
@@ -70,6 +71,8 @@ def main() -> None:
     seeds = sorted(SEEDS.glob("*.txt"))
     print_pdf(article_page(seeds[0].read_text(encoding="utf-8")), args.out / "seed.pdf")
     print_pdf(SCAN_PAGE, args.out / "scan.pdf")
+    every = "\n".join(seed.read_text(encoding="utf-8") for seed in seeds)
+    print_pdf(article_page(every), args.out / "long.pdf")
     if args.all:
         for seed in seeds:
             text = seed.read_text(encoding="utf-8")

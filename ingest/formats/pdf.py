@@ -15,7 +15,6 @@ import io
 import re
 import unicodedata
 
-from ingest.formats.dates import iso_date
 from ingest.formats.document import PAGE_BREAK, Document
 from ingest.loader import ArticleError
 from ingest.textnorm import ARABIC_BLOCK
@@ -89,12 +88,5 @@ def read_pdf(data: bytes, name: str) -> Document:
         text=PAGE_BREAK.join(pages),
         title=str(info.get("/Title") or "").strip(),
         author=str(info.get("/Author") or "").strip(),
-        published=iso_date(_pdf_date(str(info.get("/CreationDate") or ""))),
         paged=True,
     )
-
-
-def _pdf_date(value: str) -> str:
-    """``D:20120314...`` as ``2012-03-14``."""
-    match = re.match(r"D?:?(\d{4})(\d{2})(\d{2})", value)
-    return f"{match.group(1)}-{match.group(2)}-{match.group(3)}" if match else ""
