@@ -70,3 +70,23 @@ def test_no_corpus_folder_configured(tmp_path: Path) -> None:
     config = write_config(tmp_path, corpus={"path": None}, index={"path": str(tmp_path / "index")})
     shown = add_articles(Assistant.from_config(config), [str(tmp_path / "x.txt")], "en", _progress)
     assert "corpus.path" in shown
+
+
+def test_pages_pdfs_and_exports_upload_too(assistant: Assistant, small_corpus: Path, tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    from tests.conftest import ROOT
+    from tests.test_formats import NEWS_PAGE
+
+    up = tmp_path / "up"
+    up.mkdir()
+    (up / "page.html").write_text(NEWS_PAGE, encoding="utf-8")
+    shutil.copy(ROOT / "tests" / "fixtures" / "formats" / "seed.pdf", up / "report.pdf")
+    lines = [{"id": "n1", "title": "حملة زراعة", "content": NEW, "source": "sana", "date": "2012-05-01"}]
+    (up / "export.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in lines), encoding="utf-8")
+    shown = add_articles(assistant, [str(up / n) for n in ("page.html", "report.pdf", "export.jsonl")], "ar", _progress)
+    assert "أُضيف 3" in shown and "`export.jsonl [n1]`" in shown and "`page.html`" in shown
+    by_name = {r.name: r for r in assistant.sources()}
+    assert by_name["page.html"].publisher == "صحيفة الوطن" and by_name["export.jsonl [n1]"].published == "2012-05-01"
+    assert assistant.read_source("export.jsonl", record="n1").text == NEW
