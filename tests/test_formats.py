@@ -130,6 +130,8 @@ def test_docx_paragraphs_in_order_with_properties() -> None:
         "مراسل الجزيرة",
         "2012-02-17",
     )
+    [plain] = extract(_docx(["فقرة واحدة."]), "plain.docx")[0].documents  # properties never set
+    assert (plain.title, plain.author, plain.published) == ("", "", None)  # not the template's "python-docx", 2013
     with pytest.raises(ArticleError, match=r"notzip\.docx: not a Word document"):
         extract(SEED.encode(), "notzip.docx")
     with pytest.raises(ArticleError, match=r"blank\.docx: no text"):

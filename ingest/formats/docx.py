@@ -11,6 +11,10 @@ from ingest.loader import ArticleError
 
 __all__ = ["read_docx"]
 
+#: What python-docx's own template says when a document's properties were never set (its
+#: author and the template's creation time): not the article's author or date.
+_TEMPLATE_AUTHOR, _TEMPLATE_CREATED = "python-docx", "2013-12-23T23:15:00"
+
 
 def read_docx(data: bytes, name: str) -> Document:
     """The paragraphs' text (one per line, empty ones dropped) and the core properties.
@@ -29,9 +33,13 @@ def read_docx(data: bytes, name: str) -> Document:
     if not paragraphs:
         raise ArticleError(f"{name}: no text in the document")
     props = document.core_properties
+    created = props.created
+    if created is not None and created.strftime("%Y-%m-%dT%H:%M:%S") == _TEMPLATE_CREATED:
+        created = None
+    author = (props.author or "").strip()
     return Document(
         text="\n".join(paragraphs),
         title=(props.title or "").strip(),
-        author=(props.author or "").strip(),
-        published=iso_date(props.created) if props.created else None,
+        author="" if author == _TEMPLATE_AUTHOR else author,
+        published=iso_date(created) if created else None,
     )
