@@ -132,19 +132,27 @@ def read_article(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Article:
 
 
 def find_articles(
-    folder: Path, extensions: Iterable[str], skipped: list[tuple[Path, str]] | None = None
+    folder: Path,
+    extensions: Iterable[str],
+    skipped: list[tuple[Path, str]] | None = None,
+    unsupported: list[Path] | None = None,
 ) -> Iterator[Path]:
     """Files under ``folder`` (recursively, sorted, hidden ones skipped) with one of ``extensions``.
 
     Symbolic links to files inside ``folder`` are read; links that lead outside it
     (the corpus is what is inside it) and broken links are skipped and, when
     ``skipped`` is given, appended to it with the reason. Linked folders are not entered.
+    Other (non-hidden) files are appended to ``unsupported`` when it is given.
     """
     wanted = {e.lower() for e in extensions}
     root = folder.resolve()
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder)
-        if any(part.startswith(".") for part in relative.parts) or path.suffix.lower() not in wanted:
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.suffix.lower() not in wanted:
+            if unsupported is not None and path.is_file():
+                unsupported.append(path)
             continue
         if path.is_symlink():
             reason = None

@@ -24,7 +24,11 @@ class ManifestError(SanadError, RuntimeError):
 
 @dataclass
 class FileRecord:
-    """One ingested file."""
+    """One ingested article: a file, or one record (``record``) of a multi-article file.
+
+    ``sha256`` is the file's hash for a one-article file and the record's content hash for a
+    record; ``file_sha256`` is always the file's (an unchanged file is not read again).
+    """
 
     root: str
     file: str
@@ -33,10 +37,23 @@ class FileRecord:
     chunks: int
     encoding: str
     ingested_at: str
+    record: str | None = None
+    file_sha256: str = ""
+    title: str = ""
+    published: str | None = None
+    publisher: str = ""
+    author: str = ""
+    url: str = ""
+    paged: bool = False
 
     @property
     def key(self) -> str:
-        return file_id(self.root, self.file)
+        return file_id(self.root, self.file if self.record is None else f"{self.file}\0{self.record}")
+
+    @property
+    def name(self) -> str:
+        """How reports name it: the file, and the record inside it when there is one."""
+        return self.file if self.record is None else f"{self.file} [{self.record}]"
 
     @property
     def chunk_ids(self) -> list[str]:
@@ -85,6 +102,9 @@ class Manifest:
     def chunk_count(self) -> int:
         return sum(record.chunks for record in self.files.values())
 
-    def by_path(self) -> dict[tuple[str, str], FileRecord]:
-        """Records keyed by ``(root, relative file)``."""
-        return {(r.root, r.file): r for r in self.files.values()}
+    def by_path(self) -> dict[tuple[str, str], list[FileRecord]]:
+        """Records grouped by ``(root, relative file)`` (several for a multi-article file)."""
+        grouped: dict[tuple[str, str], list[FileRecord]] = {}
+        for record in self.files.values():
+            grouped.setdefault((record.root, record.file), []).append(record)
+        return grouped

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from ingest.errors import SanadError
 
-__all__ = ["Answer", "Assistant", "Citation", "IngestReport", "Passage", "SanadError"]
+__all__ = ["Answer", "Assistant", "Citation", "IngestReport", "Passage", "SanadError", "SearchFilters"]
 
 if TYPE_CHECKING:
     from rag.assistant import Assistant
     from rag.index.report import IngestReport
-    from rag.types import Answer, Citation, Passage
+    from rag.types import Answer, Citation, Passage, SearchFilters
 
 
 def __getattr__(name: str) -> Any:
@@ -29,7 +29,7 @@ def __getattr__(name: str) -> Any:
         from rag.assistant import Assistant
 
         return Assistant
-    if name in {"Answer", "Citation", "Passage"}:
+    if name in {"Answer", "Citation", "Passage", "SearchFilters"}:
         from rag import types
 
         return getattr(types, name)

@@ -153,7 +153,7 @@ class ExtractiveAnswerer:
         candidates: list[tuple[Span, Passage, set[str]]] = []
         ids: list[str] = []
         for passage in passages[: self.config.passages]:
-            for position, span in quotable_sentences(passage.text, passage.start, passage.title):
+            for position, span in quotable_sentences(passage.text, passage.start, passage.context):
                 tokens = content_tokens(span.text)
                 if any(_repeats(tokens, seen) for _, _, seen in candidates):
                     continue
@@ -168,9 +168,11 @@ class ExtractiveAnswerer:
         question_tokens = content_tokens(question)
         question_weight = sum(self.idf(t) for t in question_tokens)
         needs = analyse_question(question)
-        around = {p.chunk_id: content_tokens(f"{p.title}\n{p.text}") for _, p, _ in candidates}
-        titles = {p.chunk_id: content_tokens(p.title) for _, p, _ in candidates}
-        vectors = self._sentence_vectors([in_context(span.text, passage.title) for span, passage, _ in candidates], ids)
+        around = {p.chunk_id: content_tokens(f"{p.context}\n{p.text}") for _, p, _ in candidates}
+        titles = {p.chunk_id: content_tokens(p.context) for _, p, _ in candidates}
+        vectors = self._sentence_vectors(
+            [in_context(span.text, passage.context) for span, passage, _ in candidates], ids
+        )
         cosines = cosine_similarities(vectors, query_embedding)
 
         top_passage = max((p.score for p in passages[: self.config.passages]), default=0.0)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from rag.answer import ExtractiveAnswerer
 from rag.messages import not_found_message
 from rag.retrieve import Retrieval
-from rag.types import Answer
+from rag.types import Answer, SearchFilters
 
 if TYPE_CHECKING:
     from rag.generate import LLMAnswerer
@@ -36,6 +36,8 @@ class Asked:
     retrieval: Retrieval
     started: float
     rewritten_at: float
+    #: The filters the question was asked with (a 'not found' then names them).
+    filters: SearchFilters | None = None
 
 
 def _ms(start: float, end: float) -> float:
@@ -51,6 +53,8 @@ def extractive_answer(asked: Asked, answerer: ExtractiveAnswerer) -> Iterator[st
     retrieval = asked.retrieval
     retrieved_at = time.perf_counter()
     text, found, citations, confidence = answerer.answer(asked.searched, retrieval.query_embedding, retrieval.passages)
+    if not found and asked.filters is not None and asked.filters.active and text == not_found_message(asked.searched):
+        text = not_found_message(asked.searched, asked.filters)
     done = time.perf_counter()
     yield text
     yield Answer(
@@ -92,7 +96,7 @@ def generated_answer(asked: Asked, answerer: ExtractiveAnswerer, generator: LLMA
     }
     if not supported:
         timings["total"] = _ms(asked.started, time.perf_counter())
-        message = not_found_message(asked.searched)
+        message = not_found_message(asked.searched, asked.filters)
         yield message
         skipped = {"model": generator.config.model, "skipped": "no retrieved passage supports the question"}
         yield Answer(answer=message, found=False, timings_ms=timings, generation=skipped, **common)

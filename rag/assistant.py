@@ -27,7 +27,7 @@ from rag.index.reader import IndexReader
 from rag.index.report import IngestReport
 from rag.questions import MAX_QUESTION_CHARS, QuestionRefused, clean_question
 from rag.sources import SourceText, read_source
-from rag.types import Answer, Passage
+from rag.types import Answer, Passage, SearchFilters
 
 if TYPE_CHECKING:
     from llama_index.core.base.llms.base import BaseLLM
@@ -143,13 +143,14 @@ class Assistant:
         """The ingested files, sorted by name."""
         return sorted(Manifest.load(self.manifest_path).files.values(), key=lambda r: (r.file, r.root))
 
-    def read_source(self, file: str, root: str | None = None) -> SourceText:
-        """The text of an ingested article (what citations index into); see :func:`rag.sources.read_source`.
+    def read_source(self, file: str, root: str | None = None, record: str | None = None) -> SourceText:
+        """The extracted text of an ingested article (what citations index into: ``record`` names the
+        article of a multi-article file, as ``Citation.record`` does); see :func:`rag.sources.read_source`.
 
         Raises:
             SourceRefused: not an ingested file inside its folder (``../``, absolute, link out).
         """
-        return read_source(self.sources(), file, root)
+        return read_source(self.sources(), file, root, record=record, fields=self.config.corpus.records)
 
     # ------------------------------------------------------------------ questions
     def ask(
@@ -159,6 +160,7 @@ class Assistant:
         *,
         top_k: int | None = None,
         mode: str | None = None,
+        filters: SearchFilters | None = None,
     ) -> Answer:
         """Answer ``question`` from the articles, citing the exact passages used.
 
@@ -171,6 +173,8 @@ class Assistant:
                 is rewritten into a standalone question before retrieval (``Answer.standalone_question``).
             top_k: passages to retrieve (default ``retrieval.top_k``).
             mode: ``extractive`` or ``llm`` (default ``answer.mode``).
+            filters: only articles of this period/outlet (on both retrievers, before the top k); a
+                'not found' then says "not in the articles of that period/outlet".
 
         Raises:
             EmptyIndexError: nothing has been ingested.
@@ -178,7 +182,7 @@ class Assistant:
             LLMError: (llm mode) the model server is down, lacks the model, or timed out.
         """
         final = None
-        for piece in self._answer(question, history, top_k, mode):
+        for piece in self._answer(question, history, top_k, mode, filters):
             final = piece
         assert isinstance(final, Answer)
         return final
@@ -190,6 +194,7 @@ class Assistant:
         *,
         top_k: int | None = None,
         mode: str | None = None,
+        filters: SearchFilters | None = None,
     ) -> Iterator[str | Answer]:
         """Yield the answer text in pieces as it is produced, then the final :class:`Answer`.
 
@@ -198,10 +203,11 @@ class Assistant:
         differ from what streamed (unsupported claims marked, injected instructions dropped).
         An extractive answer comes as one piece. Arguments and errors as for :meth:`ask`.
         """
-        yield from self._answer(question, history, top_k, mode)
+        yield from self._answer(question, history, top_k, mode, filters)
 
-    def search(self, query: str, *, top_k: int | None = None) -> list[Passage]:
-        """The passages that best match ``query``, in rank order, without an answer.
+    def search(self, query: str, *, top_k: int | None = None, filters: SearchFilters | None = None) -> list[Passage]:
+        """The passages that best match ``query``, in rank order, without an answer (among the articles
+        ``filters`` allow).
 
         Raises:
             QuestionRefused: ``query`` is empty or in a script Sanad does not read.
@@ -210,7 +216,7 @@ class Assistant:
         text, refusal = clean_question(query)
         if refusal is not None:
             raise QuestionRefused(refusal)
-        retrieval, _ = self.reader.retrieve(text, top_k)
+        retrieval, _ = self.reader.retrieve(text, top_k, filters)
         return retrieval.passages
 
     @property
@@ -225,7 +231,12 @@ class Assistant:
             return self._generator
 
     def _answer(
-        self, question: str, history: Sequence[object] | None, top_k: int | None, mode: str | None
+        self,
+        question: str,
+        history: Sequence[object] | None,
+        top_k: int | None,
+        mode: str | None,
+        filters: SearchFilters | None = None,
     ) -> Iterator[str | Answer]:
         mode = mode or self.config.answer.mode
         if mode not in MODES:
@@ -239,9 +250,9 @@ class Assistant:
         generator = self.generator if mode == "llm" else None  # a model that cannot be built stops here
         standalone = self._standalone(text, history, mode)
         rewritten = time.perf_counter()
-        retrieval, answerer = self.reader.retrieve(standalone, top_k)
+        retrieval, answerer = self.reader.retrieve(standalone, top_k, filters)
         rewritten_to = standalone if standalone != text else None
-        asked = Asked(question, standalone, rewritten_to, retrieval, started, rewritten)
+        asked = Asked(question, standalone, rewritten_to, retrieval, started, rewritten, filters)
         if generator is None:
             yield from extractive_answer(asked, answerer)
         else:

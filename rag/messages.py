@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ingest.textnorm import is_arabic
+from rag.types import SearchFilters
 
 __all__ = [
     "EMPTY_QUESTION_AR",
@@ -22,9 +23,15 @@ EMPTY_QUESTION_EN = "The question is empty: ask something about the articles."
 UNSUPPORTED_LANGUAGE = "يجيب سند عن الأسئلة بالعربية أو الإنجليزية. / Sanad answers questions in Arabic or English."
 
 
-def not_found_message(question: str) -> str:
-    """'Not in the articles', in the question's language (Arabic unless it reads as English)."""
-    return NOT_FOUND_AR if is_arabic(question) or not question.strip() else NOT_FOUND_EN
+def not_found_message(question: str, scope: SearchFilters | None = None) -> str:
+    """'Not in the articles', in the question's language (Arabic unless it reads as English);
+    with ``scope``, 'not in the articles of that period/outlet', naming it."""
+    arabic = is_arabic(question) or not question.strip()
+    if scope is None or not scope.active:
+        return NOT_FOUND_AR if arabic else NOT_FOUND_EN
+    if arabic:
+        return f"لا تحتوي مقالات هذه الفترة أو هذا المصدر ({scope.describe(True)}) على إجابة عن هذا السؤال."
+    return f"The articles of that period or outlet ({scope.describe(False)}) do not contain an answer to this question."
 
 
 def empty_question_message(question: str, cleaned: str) -> str:

@@ -20,9 +20,9 @@ from ingest.ids import chunk_of_sentence, file_key_of
 from ingest.textnorm import tokenize
 from rag.config import RetrievalConfig
 from rag.lexical import LexicalIndex
-from rag.store.records import is_complete, passage_from_row
+from rag.store.records import DOCUMENT_KEY, filter_where, is_complete, passage_from_row
 from rag.store.sentences import SentenceVectors
-from rag.types import Passage
+from rag.types import Passage, SearchFilters
 
 __all__ = ["HybridRetriever", "Retrieval", "boost_by_article", "reciprocal_rank_fusion", "relative_score_fusion"]
 
@@ -109,20 +109,39 @@ class HybridRetriever:
         self.lexical = lexical
         self.sentences = sentences
 
-    def dense_hits(self, query_embedding: list[float]) -> list[tuple[str, float]]:
-        """The dense retriever's candidates, ``(chunk id, exp(-distance))``, best first."""
+    def dense_hits(self, query_embedding: list[float], allowed: set[str] | None = None) -> list[tuple[str, float]]:
+        """The dense retriever's candidates, ``(chunk id, exp(-distance))``, best first; only chunks in
+        ``allowed`` when it is given (filtered in the query, before the best are taken)."""
         sentence_level = self.config.dense_unit == "sentence" and self.sentences is not None
-        collection = self.sentences.collection if sentence_level else self.vector_store.client
         n = self.config.candidates * (_SENTENCES_PER_CHUNK if sentence_level else 1)
-        got = collection.query(query_embeddings=[query_embedding], n_results=n, include=["distances"])
+        where = None
+        if allowed is not None:  # the chunks (or their articles' sentences) the filters keep
+            n = min(n, len(allowed) * (_SENTENCES_PER_CHUNK if sentence_level else 1))
+            keys = sorted({file_key_of(chunk) for chunk in allowed})
+            where = {DOCUMENT_KEY: keys[0]} if len(keys) == 1 else {DOCUMENT_KEY: {"$in": keys}}
+        collection = self.sentences.collection if sentence_level else self.vector_store.client
+        got = collection.query(query_embeddings=[query_embedding], n_results=n, where=where, include=["distances"])
         hits = [(i, math.exp(-d)) for i, d in zip(got["ids"][0], (got["distances"] or [[]])[0], strict=False)]
-        return _best_per_chunk(hits, self.config.candidates) if sentence_level else hits
+        if sentence_level:
+            hits = _best_per_chunk(hits, self.config.candidates)
+        return [hit for hit in hits if allowed is None or hit[0] in allowed]
 
-    def retrieve(self, question: str, top_k: int | None = None) -> Retrieval:
-        """The ``top_k`` (default ``retrieval.top_k``) best passages for ``question``."""
+    def retrieve(self, question: str, top_k: int | None = None, filters: SearchFilters | None = None) -> Retrieval:
+        """The ``top_k`` (default ``retrieval.top_k``) best passages for ``question``, among the
+        articles ``filters`` allow (applied on both sides before the best are taken)."""
         top_k = top_k or self.config.top_k
         timings: dict[str, float] = {}
         clock = time.perf_counter()
+        where = filter_where(filters)
+        allowed: set[str] | None = None
+        if where is not None:
+            allowed = set(self.vector_store.client.get(where=where, include=[])["ids"])
+            timings["filter"] = _lap(clock)
+            clock = time.perf_counter()
+            if not allowed:
+                return Retrieval(
+                    passages=[], query_embedding=self.embed_model.get_query_embedding(question), timings_ms=timings
+                )
 
         mode = self.config.mode
         query_embedding = self.embed_model.get_query_embedding(question)
@@ -132,13 +151,14 @@ class HybridRetriever:
         if mode != "lexical":
             # Ids and distances only: the texts of the few passages kept are fetched after fusion.
             # Scores as ChromaVectorStore gives them (exp(-distance)).
-            dense = self.dense_hits(query_embedding)
+            dense = self.dense_hits(query_embedding, allowed)
         timings["dense"] = _lap(clock)
 
         clock = time.perf_counter()
         lexical_hits: list[tuple[str, float]] = []
         if mode != "dense":
-            lexical_hits = self.lexical.search(tokenize(question, stem=self.config.stemming), self.config.candidates)
+            tokens = tokenize(question, stem=self.config.stemming)
+            lexical_hits = self.lexical.search(tokens, self.config.candidates, allowed)
         timings["lexical"] = _lap(clock)
 
         clock = time.perf_counter()

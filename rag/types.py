@@ -2,15 +2,79 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
-__all__ = ["Answer", "Citation", "Passage"]
+from ingest.errors import SanadError
+from ingest.formats.document import PAGE_BREAK
+
+__all__ = ["ARTICLE_FIELDS", "Answer", "Citation", "FilterError", "Passage", "SearchFilters"]
+
+
+class FilterError(SanadError, ValueError):
+    """A filter value cannot be read (the message names it)."""
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Which articles a question is asked of: published ``since``..``until`` (inclusive; an undated
+    article is outside any date range) by one of ``publishers`` (case-insensitive; any when empty)."""
+
+    since: date | None = None
+    until: date | None = None
+    publishers: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, since: str | None = None, until: str | None = None, publishers: Sequence[str] = ()) -> SearchFilters:
+        """Filters from text (``YYYY-MM-DD`` dates; empty values ignored).
+
+        Raises:
+            FilterError: a date is not ``YYYY-MM-DD``, or ``since`` is after ``until``.
+        """
+
+        def day(value: str | None, name: str) -> date | None:
+            if value is None or not value.strip():
+                return None
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                raise FilterError(f"{name} {value!r}: not a date (write YYYY-MM-DD)") from None
+
+        out = cls(day(since, "since"), day(until, "until"), tuple(p.strip() for p in publishers if p and p.strip()))
+        if out.since and out.until and out.since > out.until:
+            raise FilterError(f"since {out.since} is after until {out.until}")
+        return out
+
+    @property
+    def active(self) -> bool:
+        return bool(self.since or self.until or self.publishers)
+
+    def describe(self, arabic: bool = True) -> str:
+        """The filters in words (``"من 2012-03-01 إلى 2012-03-31، من sabq"``); ``""`` when none."""
+        parts = []
+        if self.since:
+            parts.append(f"{'من' if arabic else 'from'} {self.since}")
+        if self.until:
+            parts.append(f"{'حتى' if arabic else 'until'} {self.until}")
+        if self.publishers:
+            parts.append(f"{'في' if arabic else 'in'} {(' أو ' if arabic else ' or ').join(self.publishers)}")
+        return ("، " if arabic else ", ").join(parts)
+
+
+#: The article attributes a passage and a citation carry (``None`` when unknown).
+ARTICLE_FIELDS = ("title", "published", "publisher", "author", "url", "page", "record")
 
 
 @dataclass(frozen=True)
 class Passage:
-    """A retrieved chunk: ``text == file_text[start:end]`` of ``root/file``."""
+    """A retrieved chunk: ``text == source_text[start:end]``, the source being ``root/file``'s extracted
+    text (the record ``record`` of it for a multi-article file).
+
+    ``title`` is the article's headline; ``context`` the headline embedded with the chunk ("" when
+    ``chunking.title_context`` is off); ``published`` is ``YYYY-MM-DD``; ``page`` the PDF page of ``start``.
+    """
 
     chunk_id: str
     file: str
@@ -22,12 +86,25 @@ class Passage:
     dense_score: float | None = None
     lexical_score: float | None = None
     title: str = ""
+    context: str = ""
+    published: str | None = None
+    publisher: str | None = None
+    author: str | None = None
+    url: str | None = None
+    page: int | None = None
+    record: str | None = None
+
+    def page_at(self, offset: int) -> int | None:
+        """The PDF page of the file offset ``offset`` (inside this passage); None when not paged."""
+        if self.page is None:
+            return None
+        return self.page + self.text.count(PAGE_BREAK, 0, max(0, offset - self.start))
 
     def to_dict(self) -> dict[str, Any]:
         """The ``retrieved`` entry of ``sanad ask --json``."""
         return {
             "file": self.file,
-            "title": self.title,
+            **{name: getattr(self, name) for name in ARTICLE_FIELDS},
             "start": self.start,
             "end": self.end,
             "text": self.text,
@@ -40,7 +117,8 @@ class Passage:
 
 @dataclass(frozen=True)
 class Citation:
-    """Source ``[n]`` of an answer: an exact span of a file (``text == file_text[start:end]``).
+    """Source ``[n]`` of an answer: an exact span of a source (``text == source_text[start:end]``, the
+    text ``Assistant.read_source(file, record=record)`` returns), with its article's attributes.
 
     ``focus`` is the clause of ``text`` that holds the answer (``focus == file_text[focus_start:focus_end]``,
     inside ``start..end``); the whole span when no shorter clause was chosen.
@@ -57,6 +135,13 @@ class Citation:
     focus_start: int | None = None
     focus_end: int | None = None
     focus: str | None = None
+    title: str = ""
+    published: str | None = None
+    publisher: str | None = None
+    author: str | None = None
+    url: str | None = None
+    page: int | None = None
+    record: str | None = None
 
     def __post_init__(self) -> None:
         if self.focus is None:  # no clause chosen: the focus is the whole span
@@ -77,6 +162,7 @@ class Citation:
             "focus_start": self.focus_start,
             "focus_end": self.focus_end,
             "focus": self.focus,
+            **{name: getattr(self, name) for name in ARTICLE_FIELDS},
         }
 
     @classmethod
@@ -84,15 +170,23 @@ class Citation:
         cls, n: int, passage: Passage, start: int | None = None, end: int | None = None, text: str | None = None
     ) -> Citation:
         """Source ``n``: the span ``start..end`` (``text``) of ``passage``'s file; the whole passage by default."""
+        start = passage.start if start is None else start
         return cls(
             n=n,
             file=passage.file,
             root=passage.root,
-            start=passage.start if start is None else start,
+            start=start,
             end=passage.end if end is None else end,
             text=passage.text if text is None else text,
             passage_start=passage.start,
             passage_end=passage.end,
+            title=passage.title,
+            published=passage.published,
+            publisher=passage.publisher,
+            author=passage.author,
+            url=passage.url,
+            page=passage.page_at(start),
+            record=passage.record,
         )
 
     def focused(self, start: int, end: int, text: str) -> Citation:

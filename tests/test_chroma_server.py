@@ -116,3 +116,37 @@ def test_unreachable_server_is_a_clear_error(tmp_path: Path, small_corpus: Path)
     )
     with pytest.raises(StoreUnavailableError, match="cannot open Chroma collection 'sanad' at http://127.0.0.1"):
         Assistant.from_config(config).ingest()
+
+
+def test_date_and_outlet_filters_through_a_chroma_server(tmp_path: Path, chroma_port: int) -> None:
+    import json
+
+    from rag.types import SearchFilters
+
+    corpus = tmp_path / "articles"
+    corpus.mkdir()
+    rows = [
+        {
+            "id": "1",
+            "title": "انشقاق",
+            "content": "أعلن العميد عوض العلي انشقاقه وفراره إلى تركيا.",
+            "date": "2012-03-05",
+        }
+        | {"source": "okaz"},
+        {"id": "2", "title": "صواريخ", "content": "سقطت 8 صواريخ على البقاع الشمالي شرق لبنان.", "date": "2012-04-20"}
+        | {"source": "sabq"},
+    ]
+    (corpus / "export.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    config = write_config(
+        tmp_path,
+        corpus={"path": str(corpus)},
+        index={"path": str(tmp_path / "index")},
+        store={"mode": "http", "host": "127.0.0.1", "port": chroma_port},
+    )
+    assistant = Assistant.from_config(config)
+    assert len(assistant.ingest().added) == 2
+    question = "من هو العميد الذي أعلن انشقاقه؟"
+    assert assistant.ask(question).citations[0].record == "1"
+    for filters in (SearchFilters.parse(since="2012-04-01"), SearchFilters.parse(publishers=["SABQ"])):
+        answer = assistant.ask(question, filters=filters)
+        assert {p.record for p in answer.retrieved} == {"2"} and not any(c.record == "1" for c in answer.citations)

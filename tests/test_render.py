@@ -84,3 +84,34 @@ def test_the_focus_is_marked_inside_the_quoted_sentence() -> None:
     assert whole.focus == sentence and "<mark>" not in render_chat_answer(
         Answer(question="ماذا أعلن الوزير؟", answer="x [1]", found=True, citations=[whole]), 0
     )
+
+
+def test_sources_show_headline_outlet_date_page_and_record() -> None:
+    from dataclasses import replace
+
+    from ingest.manifest import FileRecord
+    from ui.articles import source_choice
+    from ui.render import render_sources, sources_rows
+
+    cited = replace(
+        CITATION,
+        title="افتتاح المعرض",
+        publisher="سبق",
+        published="2012-03-14",
+        page=2,
+        record="r7",
+        url="https://x.sa/1",
+    )
+    answer = Answer("من افتتح المعرض؟", f"{ARTICLE[START:END]} [1]", True, [cited])
+    for shown in (render_chat_answer(answer, 0), render_sources(answer)):
+        assert "افتتاح المعرض · سبق · 2012-03-14" in shown and "`news/خبر.txt [r7]` p. 2" in shown
+    panel = render_citation_panel(cited, SourceText("news/خبر.txt", "/corpus", ARTICLE, changed=False))
+    assert 'class="sanad-meta"' in panel and "افتتاح المعرض · سبق · 2012-03-14" in panel and "صفحة 2" in panel
+    assert 'href="https://x.sa/1"' in panel
+    record = FileRecord(
+        "/c", "export.jsonl", "h", 10, 1, "utf-8", "2026-12-01T20:00:00", "r7", "", "عنوان", "2012-03-14", "سبق"
+    )
+    assert sources_rows([record]) == [
+        ["عنوان", "سبق", "2012-03-14", "export.jsonl [r7]", "10 B", 1, "2026-12-01 20:00"]
+    ]
+    assert source_choice(record) == ("عنوان · سبق · 2012-03-14 — export.jsonl [r7]", "export.jsonl\x1fr7")

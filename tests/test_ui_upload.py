@@ -53,13 +53,15 @@ def test_wrong_type_and_links_are_refused_by_name(assistant: Assistant, small_co
     (small_corpus / "link.txt").symlink_to(outside)
     up = tmp_path / "up"
     up.mkdir()
-    (up / "scan.pdf").write_bytes(b"%PDF-1.4")
+    (up / "scan.pdf").write_bytes(b"%PDF-1.4")  # a supported type, but not a readable PDF
+    (up / "photo.xyz").write_bytes(b"\x89XYZ")
     (up / "link.txt").write_text(NEW, encoding="utf-8")
-    shown = add_articles(assistant, [str(up / "scan.pdf"), str(up / "link.txt")], "en", _progress)
-    assert "❌ `scan.pdf`: not an article file" in shown
+    shown = add_articles(assistant, [str(up / n) for n in ("scan.pdf", "photo.xyz", "link.txt")], "en", _progress)
+    assert "❌ `photo.xyz`: not an article file" in shown
+    assert "❌ `scan.pdf`: damaged or not a PDF" in shown
     assert "❌ `link.txt`: the articles folder holds a link" in shown
     assert outside.read_text(encoding="utf-8") == "خارج المجلد"  # never written through the link
-    assert not (small_corpus / "scan.pdf").exists()
+    assert not (small_corpus / "scan.pdf").exists() and not (small_corpus / "photo.xyz").exists()
 
 
 def test_no_corpus_folder_configured(tmp_path: Path) -> None:
@@ -68,3 +70,23 @@ def test_no_corpus_folder_configured(tmp_path: Path) -> None:
     config = write_config(tmp_path, corpus={"path": None}, index={"path": str(tmp_path / "index")})
     shown = add_articles(Assistant.from_config(config), [str(tmp_path / "x.txt")], "en", _progress)
     assert "corpus.path" in shown
+
+
+def test_pages_pdfs_and_exports_upload_too(assistant: Assistant, small_corpus: Path, tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    from tests.conftest import ROOT
+    from tests.test_formats import NEWS_PAGE
+
+    up = tmp_path / "up"
+    up.mkdir()
+    (up / "page.html").write_text(NEWS_PAGE, encoding="utf-8")
+    shutil.copy(ROOT / "tests" / "fixtures" / "formats" / "seed.pdf", up / "report.pdf")
+    lines = [{"id": "n1", "title": "حملة زراعة", "content": NEW, "source": "sana", "date": "2012-05-01"}]
+    (up / "export.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in lines), encoding="utf-8")
+    shown = add_articles(assistant, [str(up / n) for n in ("page.html", "report.pdf", "export.jsonl")], "ar", _progress)
+    assert "أُضيف 3" in shown and "`export.jsonl [n1]`" in shown and "`page.html`" in shown
+    by_name = {r.name: r for r in assistant.sources()}
+    assert by_name["page.html"].publisher == "صحيفة الوطن" and by_name["export.jsonl [n1]"].published == "2012-05-01"
+    assert assistant.read_source("export.jsonl", record="n1").text == NEW

@@ -15,6 +15,8 @@ import gradio as gr
 
 from ingest.errors import SanadError
 from rag.assistant import Assistant
+from rag.types import SearchFilters
+from ui.articles import source_choice
 from ui.assets import BRIDGE_JS, CSS
 from ui.auth import load_users
 from ui.handlers import add_articles as add_uploaded
@@ -89,6 +91,15 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                                 visible=llm_ready,
                                 elem_id="sanad-mode",
                             )
+                            with gr.Row():
+                                since = gr.Textbox(label=LABELS["ar"]["since"], max_lines=1, elem_id="sanad-since")
+                                until = gr.Textbox(label=LABELS["ar"]["until"], max_lines=1, elem_id="sanad-until")
+                            outlets = gr.Dropdown(
+                                choices=[],
+                                multiselect=True,
+                                label=LABELS["ar"]["publishers"],
+                                elem_id="sanad-publishers",
+                            )
                     with gr.Column(scale=2):
                         panel = gr.HTML(render_panel_hint("ar"), elem_id="sanad-panel", padding=True)
             with gr.Tab("المصادر · Sources", id="sources") as sources_tab:
@@ -116,9 +127,22 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             return "", [*history, {"role": "user", "content": shown}], message
 
         def answer(
-            message: str, history: list[Any], turns: list[Any], k: float, said: list[Any], choice: str
+            message: str,
+            history: list[Any],
+            turns: list[Any],
+            k: float,
+            said: list[Any],
+            choice: str,
+            first_day: str,
+            last_day: str,
+            outlet_names: list[str] | None,
         ) -> Iterator[tuple[Any, ...]]:
-            for kind, value in chat_events(assistant, message, said, int(k), choice):
+            try:
+                filters = SearchFilters.parse(first_day, last_day, outlet_names or ())
+            except SanadError as exc:  # a date not written YYYY-MM-DD: said in the chat
+                yield [*history, {"role": "assistant", "content": f"⚠️ {exc}"}], turns, gr.skip(), said
+                return
+            for kind, value in chat_events(assistant, message, said, int(k), choice, filters):
                 if kind == "answer":
                     turns = [*turns, [asdict(c) for c in value.citations]]
                     said = [*said, [message, value.answer]]
@@ -127,7 +151,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     content, copied = (render_partial(value) if kind == "text" else value), gr.skip()
                 yield [*history, {"role": "assistant", "content": content}], turns, copied, said
 
-        ask_inputs, ask_outputs = [asked, chatbot, answers, top_k, dialog, mode], [chatbot, answers, plain, dialog]
+        ask_inputs = [asked, chatbot, answers, top_k, dialog, mode, since, until, outlets]
+        ask_outputs = [chatbot, answers, plain, dialog]
         box.submit(take_question, [box, chatbot], [box, chatbot, asked], queue=False, api_visibility="private").then(
             answer, ask_inputs, ask_outputs, api_visibility="private"
         )
@@ -155,26 +180,28 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         )
 
         # ------------------------------------------------------------ sources
-        def list_sources() -> tuple[list[list[object]], Any]:
+        def list_sources() -> tuple[list[list[object]], Any, Any]:
             try:
                 records = assistant.sources()
             except SanadError as exc:  # a damaged manifest: say so, as text
                 gr.Warning(str(exc))
                 records = []
-            return sources_rows(records), gr.update(choices=[r.file for r in records])
+            publishers = sorted({r.publisher for r in records if r.publisher})
+            choices = [source_choice(r) for r in records]
+            return sources_rows(records), gr.update(choices=choices), gr.update(choices=publishers)
 
         def read(name: str | None, code: str) -> str:
             return open_source(assistant, f"file:{name}", [], code) if name else ""
 
-        sources_tab.select(list_sources, None, [table, picker], api_visibility="private")
-        app.load(list_sources, None, [table, picker], api_visibility="private")
+        sources_tab.select(list_sources, None, [table, picker, outlets], api_visibility="private")
+        app.load(list_sources, None, [table, picker, outlets], api_visibility="private")
         picker.change(read, [picker, lang], reader, api_visibility="private")
 
         def add_articles(files: list[str] | None, code: str, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
             return add_uploaded(assistant, files, code, progress)
 
         add.click(add_articles, [upload, lang], report, api_visibility="private").then(
-            list_sources, None, [table, picker], api_visibility="private"
+            list_sources, None, [table, picker, outlets], api_visibility="private"
         )
 
         # ------------------------------------------------------------ language
@@ -191,6 +218,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 gr.update(label=labels["settings"]),
                 gr.update(label=labels["top_k"]),
                 gr.update(label=labels["mode"]),
+                gr.update(label=labels["since"]),
+                gr.update(label=labels["until"]),
+                gr.update(label=labels["publishers"]),
                 render_panel_hint(code),
                 gr.update(value=labels["sources_intro"], rtl=rtl),
                 gr.update(headers=labels["columns"].split("|")),
@@ -202,7 +232,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         language.change(
             switch,
             language,
-            [lang, header, chatbot, box, copy, clear, settings, top_k, mode, panel]
+            [lang, header, chatbot, box, copy, clear, settings, top_k, mode, since, until, outlets, panel]
             + [sources_intro, table, picker, upload, add],
             queue=False,
             api_visibility="private",

@@ -3,7 +3,7 @@
 Global options come before the command::
 
     sanad [--config FILE] [--index DIR] ingest [PATH ...] [--rebuild]
-    sanad ... ask "سؤال" [--json] [--top-k N]
+    sanad ... ask "سؤال" [--json] [--top-k N] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--publisher NAME ...]
     sanad ... chat [--host H] [--port P]
     sanad ... serve [--host H] [--port P]
     sanad ... mcp
@@ -43,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print the full answer as JSON")
     ask.add_argument("--top-k", type=int, help="passages to retrieve")
+    ask.add_argument("--since", metavar="YYYY-MM-DD", help="only articles published on or after this day")
+    ask.add_argument("--until", metavar="YYYY-MM-DD", help="only articles published on or before this day")
+    ask.add_argument(
+        "--publisher", action="append", default=[], metavar="NAME", help="only this outlet's articles (repeatable)"
+    )
 
     chat = commands.add_parser("chat", help="open the chat in the browser (Gradio)")
     chat.add_argument("--host", help="address to bind (default: ui.host, 127.0.0.1)")
@@ -81,12 +86,17 @@ def _ingest(assistant: Assistant, args: argparse.Namespace) -> int:
     print(report.summary())
     for name, reason in report.failed:
         print(f"  failed: {name}: {reason}")
+    for name, reason in report.skipped:
+        print(f"  skipped: {name} ({reason})")
     return 1 if report.failed and not (report.added or report.updated or report.unchanged) else 0
 
 
 def _ask(assistant: Assistant, args: argparse.Namespace) -> int:
+    from rag.types import SearchFilters
+
+    filters = SearchFilters.parse(args.since, args.until, args.publisher)
     if args.json:
-        answer = assistant.ask(args.question, top_k=args.top_k)
+        answer = assistant.ask(args.question, top_k=args.top_k, filters=filters)
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0
     from rag.types import Answer
@@ -94,7 +104,7 @@ def _ask(assistant: Assistant, args: argparse.Namespace) -> int:
 
     shown: list[str] = []
     answer = None
-    for piece in assistant.stream(args.question, top_k=args.top_k):  # printed as it arrives
+    for piece in assistant.stream(args.question, top_k=args.top_k, filters=filters):  # printed as it arrives
         if isinstance(piece, Answer):
             answer = piece
         else:
@@ -110,7 +120,11 @@ def _ask(assistant: Assistant, args: argparse.Namespace) -> int:
     if answer.citations:
         print()
         for citation in answer.citations:
-            print(f"[{citation.n}] {citation.file} ({citation.start}-{citation.end}): {citation.text}")
+            about = " · ".join(str(v) for v in (citation.title, citation.publisher, citation.published) if v)
+            where = citation.file + (f" [{citation.record}]" if citation.record else "")
+            where += f", p. {citation.page}" if citation.page else ""
+            about = f"{about} — " if about else ""
+            print(f"[{citation.n}] {about}{where} ({citation.start}-{citation.end}): {citation.text}")
             if citation.focus != citation.text:
                 print(f"    focus ({citation.focus_start}-{citation.focus_end}): {citation.focus}")
     return 0

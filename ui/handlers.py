@@ -8,7 +8,7 @@ from typing import Any
 from ingest.errors import SanadError
 from rag.assistant import Assistant
 from rag.index.layout import EmptyIndexError
-from rag.types import Answer, Citation
+from rag.types import Answer, Citation, SearchFilters
 from ui.labels import LABELS
 from ui.render import (
     render_answer,
@@ -37,12 +37,17 @@ def word_pieces(text: str) -> Iterator[str]:
 
 
 def chat_events(
-    assistant: Assistant, message: str, history: list[Any], top_k: int | None = None, mode: str | None = None
+    assistant: Assistant,
+    message: str,
+    history: list[Any],
+    top_k: int | None = None,
+    mode: str | None = None,
+    filters: SearchFilters | None = None,
 ) -> Iterator[Event]:
     """The answer to ``message`` as events: the text so far, then the answer (or an error to show)."""
     text = ""
     try:
-        for piece in assistant.stream(message, history, top_k=top_k, mode=mode):
+        for piece in assistant.stream(message, history, top_k=top_k, mode=mode, filters=filters):
             if isinstance(piece, Answer):
                 yield "answer", piece
                 continue
@@ -72,9 +77,11 @@ def open_source(assistant: Assistant, request: str, answers: list[list[dict[str,
             if not cited:
                 return render_refusal(f"{request}: no such source in this chat", lang)
             citation = Citation(**cited[0])
-            return render_citation_panel(citation, assistant.read_source(citation.file, citation.root), lang)
-        if kind == "file":
-            return render_article(assistant.read_source(rest), lang)
+            source = assistant.read_source(citation.file, citation.root, record=citation.record)
+            return render_citation_panel(citation, source, lang)
+        if kind == "file":  # a Sources view choice: the file, and U+001F + the record of a multi-article file
+            name, _, record = rest.partition("\x1f")
+            return render_article(assistant.read_source(name, record=record or None), lang)
     except SanadError as exc:  # refused (SourceRefused), or a damaged manifest
         return render_refusal(str(exc), lang)
     return render_refusal(f"{request}: not a source request", lang)

@@ -11,6 +11,7 @@ from ingest.textnorm import is_arabic
 from rag.index.report import IngestReport
 from rag.sources import SourceText
 from rag.types import Answer, Citation
+from ui.articles import about_article, meta_html
 
 __all__ = [
     "format_size",
@@ -46,6 +47,18 @@ def _sources_heading(answer: Answer) -> str:
     return "المصادر" if is_arabic(answer.question) else "Sources"
 
 
+def _about(citation: Citation) -> str:
+    about = about_article(citation.title, citation.publisher, citation.published)
+    return f"**{_escape(about)}** — " if about else ""
+
+
+def _where(citation: Citation) -> str:
+    """The file, its record inside a multi-article file, and the PDF page."""
+    record = f" [{citation.record}]" if citation.record else ""
+    page = f" p. {citation.page}" if citation.page else ""
+    return f"`{citation.file}{record}`{page}"
+
+
 def render_sources(answer: Answer) -> str:
     """The numbered sources block: file name, offsets and the quoted passage."""
     if not answer.citations:
@@ -53,7 +66,8 @@ def render_sources(answer: Answer) -> str:
     heading = _sources_heading(answer)
     lines = [f"**{heading}**", ""]
     for citation in answer.citations:
-        lines.append(f"{citation.n}. `{citation.file}` ({citation.start}–{citation.end}): «{_escape(citation.text)}»")
+        span = f"({citation.start}–{citation.end})"
+        lines.append(f"{citation.n}. {_about(citation)}{_where(citation)} {span}: «{_escape(citation.text)}»")
     return "\n".join(lines)
 
 
@@ -118,7 +132,7 @@ def render_chat_answer(answer: Answer, turn: int) -> str:
     lines = [f'{searched}<div dir="auto" class="sanad-answer">\n\n{body}\n\n</div>', "", f"**{heading}**", ""]
     for c in answer.citations:
         marker = _linked_markers(f"\\[{c.n}\\]", turn, numbers)
-        lines.append(f"- {marker} `{c.file}`: «{_focused_quote(c)}»")
+        lines.append(f"- {marker} {_about(c)}{_where(c)}: «{_focused_quote(c)}»")
     return "\n".join(lines)
 
 
@@ -175,6 +189,7 @@ def render_citation_panel(citation: Citation, source: SourceText, lang: str = "a
     return (
         f'<div class="sanad-panel" dir="{"rtl" if ar else "ltr"}">'
         f"<h3>{title}</h3>"
+        f"{meta_html(citation, ar)}"
         f'<p class="sanad-file"><bdi dir="ltr">{_html(citation.file)}</bdi> '
         f'<span class="sanad-offsets" dir="ltr">({citation.start}–{citation.end})</span></p>'
         f"{warning}"
@@ -188,9 +203,12 @@ def render_citation_panel(citation: Citation, source: SourceText, lang: str = "a
 def render_article(source: SourceText, lang: str = "ar") -> str:
     """A whole article for the reader (escaped: HTML in an article is shown as text)."""
     ar = lang == "ar"
+    entry = source.article
+    about = about_article(entry.title, entry.publisher, entry.published) if entry else ""
+    meta = f'<p class="sanad-meta" dir="auto"><b>{_html(about)}</b></p>' if about else ""
     return (
         f'<div class="sanad-panel" dir="{"rtl" if ar else "ltr"}">'
-        f'<h3><bdi dir="ltr">{_html(source.file)}</bdi></h3>'
+        f'<h3><bdi dir="ltr">{_html(entry.name if entry else source.file)}</bdi></h3>{meta}'
         f'<div class="sanad-article" dir="auto">{_html(source.text)}</div></div>'
     )
 
@@ -220,8 +238,16 @@ def format_size(size: int) -> str:
 
 
 def sources_rows(records: list[FileRecord]) -> list[list[object]]:
-    """One table row per ingested article: name, size, chunks, when ingested (UTC, to the minute)."""
-    return [[r.file, format_size(r.size), r.chunks, r.ingested_at.replace("T", " ")[:16]] for r in records]
+    """One table row per ingested article: headline, outlet, date, file (and record), size, chunks,
+    when ingested (UTC, to the minute)."""
+    return [
+        [r.title, r.publisher, r.published or "", r.name, format_size(r.size), r.chunks, _minute(r.ingested_at)]
+        for r in records
+    ]
+
+
+def _minute(stamp: str) -> str:
+    return stamp.replace("T", " ")[:16]
 
 
 def render_ingest_report(report: IngestReport, refused: list[tuple[str, str]], lang: str = "ar") -> str:

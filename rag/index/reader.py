@@ -32,6 +32,7 @@ from rag.store.chroma import (
     open_vector_store,
 )
 from rag.store.records import indexed_text, node_from_row, read_index_state
+from rag.types import SearchFilters
 
 __all__ = ["IndexReader", "lexical_from_store"]
 
@@ -71,7 +72,9 @@ class IndexReader:
         with self._lock:
             self._retriever = None
 
-    def retrieve(self, text: str, top_k: int | None) -> tuple[Retrieval, ExtractiveAnswerer]:
+    def retrieve(
+        self, text: str, top_k: int | None, filters: SearchFilters | None = None
+    ) -> tuple[Retrieval, ExtractiveAnswerer]:
         """Retrieve, reopening the index when another process changed the store mid-read.
 
         An ingest in another process deletes and re-adds an updated file's chunks; a reader
@@ -81,7 +84,7 @@ class IndexReader:
         for attempt in range(READ_RETRIES + 1):
             retriever, answerer = self.open()
             try:
-                return retriever.retrieve(text, top_k=top_k), answerer
+                return retriever.retrieve(text, top_k=top_k, filters=filters), answerer
             except Exception:
                 if attempt == READ_RETRIES:
                     raise

@@ -9,13 +9,16 @@ __all__ = ["IngestReport"]
 
 @dataclass
 class IngestReport:
-    """Files added, updated, unchanged, removed, failed (with reasons) or repaired, and chunk counts."""
+    """Articles added, updated, unchanged, removed, failed (with reasons) or repaired, files skipped, and
+    chunk counts. A record of a multi-article file is named ``file [record]``."""
 
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    #: Files in a folder that are not read, with why (``("photo.xyz", "unsupported type")``).
+    skipped: list[tuple[str, str]] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)
     chunks_written: int = 0
     chunks_total: int = 0
@@ -24,6 +27,10 @@ class IngestReport:
     def summary(self) -> str:
         """One line for people: counts and time."""
         repaired = f", {len(self.repaired)} repaired" if self.repaired else ""
+        if self.skipped:
+            names = ", ".join(f"{name} ({why})" for name, why in self.skipped[:5])
+            more = f" and {len(self.skipped) - 5} more" if len(self.skipped) > 5 else ""
+            repaired += f", {len(self.skipped)} skipped: {names}{more}"
         return (
             f"files: {len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
             f"{len(self.removed)} removed, {len(self.failed)} failed{repaired}; chunks written: "

@@ -25,13 +25,14 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 from ingest.ids import file_key_of
 from ingest.loader import MAX_FILE_BYTES, ArticleError, find_articles
 from ingest.manifest import FileRecord, Manifest
-from ingest.prepare import prepare_article
+from ingest.prepare import prepare_file
 from ingest.textnorm import tokenize
 from rag.config import SanadConfig
-from rag.embeddings import VectorCache, mean_direction
+from rag.embeddings import VectorCache
 from rag.index.layout import IndexLayout, IndexMismatchError, mismatch_message
 from rag.index.reconcile import counts_agree, reconcile
 from rag.index.report import IngestReport
+from rag.index.vectors import set_chunk_vectors
 from rag.lexical import LexicalIndex
 from rag.store.records import chunk_nodes, delete_documents, indexed_text, publish_index_state, sentence_rows
 from rag.store.sentences import SentenceVectors
@@ -114,6 +115,7 @@ class Ingestor:
         targets, scanned_roots = self._targets(paths, report)
         known = manifest.by_path()
         seen: set[tuple[str, str]] = set()
+        kept: set[str] = set()  # keys of stored articles still present (or kept: their file failed)
         pending: list[_Pending] = []
         pending_chunks = 0
         checkpoint_at = time.monotonic() + CHECKPOINT_SECONDS
@@ -123,8 +125,8 @@ class Ingestor:
             if (str(root), relative) in seen:  # the same file named twice (a folder and a file in it)
                 continue
             seen.add((str(root), relative))
-            item = self._prepare(root, relative, path, known.get((str(root), relative)), report)
-            if item is not None:
+            previous = known.get((str(root), relative), [])
+            for item in self._prepare(root, relative, path, previous, manifest, report, kept):
                 pending.append(item)
                 pending_chunks += len(item.nodes)
             if pending_chunks >= self.config.embedding.batch_size * 4:
@@ -137,7 +139,13 @@ class Ingestor:
                 progress(done, len(targets), relative)
         self._flush(pending, manifest, report, lexical_add, lexical_remove)
 
-        gone = [r for (root, rel), r in known.items() if root in scanned_roots and (root, rel) not in seen]
+        # Gone: articles of files no longer in a scanned folder, and records no longer in a file read whole.
+        gone = [
+            r
+            for (root, rel), records in known.items()
+            for r in records
+            if r.key not in kept and ((root, rel) in seen or root in scanned_roots)
+        ]
         keys = [record.key for record in gone]
         delete_documents(collection, keys)
         if self.sentences is not None:
@@ -145,7 +153,7 @@ class Ingestor:
         for record in gone:
             lexical_remove.extend(record.chunk_ids)
             manifest.files.pop(record.key, None)
-            report.removed.append(record.file)
+            report.removed.append(record.name)
 
         self._checkpoint(manifest, lexical_add, lexical_remove)
         self.layout.dirty.unlink(missing_ok=True)
@@ -172,11 +180,13 @@ class Ingestor:
                 root = path.resolve()
                 roots.add(str(root))
                 skipped: list[tuple[Path, str]] = []
+                unsupported: list[Path] = []
                 targets.extend(
                     (root, root / p.relative_to(path))
-                    for p in find_articles(path, self.config.corpus.extensions, skipped)
+                    for p in find_articles(path, self.config.corpus.extensions, skipped, unsupported)
                 )
                 report.failed.extend((p.relative_to(path).as_posix(), reason) for p, reason in skipped)
+                report.skipped.extend((p.relative_to(path).as_posix(), "unsupported type") for p in unsupported)
             elif path.is_file():
                 targets.append((path.resolve().parent, path.resolve()))
             else:
@@ -184,24 +194,46 @@ class Ingestor:
         return targets, roots
 
     def _prepare(
-        self, root: Path, relative: str, path: Path, previous: FileRecord | None, report: IngestReport
-    ) -> _Pending | None:
+        self,
+        root: Path,
+        relative: str,
+        path: Path,
+        previous: list[FileRecord],
+        manifest: Manifest,
+        report: IngestReport,
+        kept: set[str],
+    ) -> list[_Pending]:
+        """The file's new and changed articles; unchanged ones and failures go into ``report``.
+        A file that fails, or whose records do not all read, keeps every stored article."""
         try:
-            article = prepare_article(
+            prepared = prepare_file(
                 root,
                 relative,
                 path,
                 self.config.chunking,
-                unchanged_sha256=previous.sha256 if previous is not None else None,
+                known=previous,
+                fields=self.config.corpus.records,
                 max_bytes=self.max_file_bytes,
             )
         except ArticleError as exc:
             report.failed.append((relative, str(exc).removeprefix(f"{path}: ")))
-            return None
-        if article is None:
-            report.unchanged.append(relative)
-            return None
-        return _Pending(record=article.record, status="updated" if previous else "added", nodes=chunk_nodes(article))
+            kept.update(r.key for r in previous)
+            return []
+        report.failed.extend((where.replace(str(path), relative, 1), why) for where, why in prepared.problems)
+        report.skipped.extend((where.replace(str(path), relative, 1), why) for where, why in prepared.skipped)
+        if not prepared.complete:
+            kept.update(r.key for r in previous)
+        kept.update(r.key for r in prepared.kept)
+        for record in prepared.unchanged:  # the same article in a changed file: only the file's hash is new
+            kept.add(record.key)
+            manifest.files[record.key] = record
+        report.unchanged.extend(r.name for r in prepared.unchanged)
+        out = []
+        for article in prepared.articles:
+            kept.add(article.key)
+            status = "updated" if article.key in manifest.files else "added"
+            out.append(_Pending(record=article.record, status=status, nodes=chunk_nodes(article)))
+        return out
 
     def _flush(
         self,
@@ -215,7 +247,7 @@ class Ingestor:
             return
         nodes = [node for item in pending for node in item.nodes]
         rows = sentence_rows(nodes) if self.sentences is not None else []
-        sentence_vectors = self._chunk_vectors(nodes, rows)
+        sentence_vectors = set_chunk_vectors(nodes, rows, self._embed, self.config.embedding.chunk_vectors)
         # One delete and one add per batch (each Chroma write is a transaction: ~30 ms).
         # Only files the manifest names can have stored chunks: reconcile() removed the others.
         updated = list(dict.fromkeys(item.record.key for item in pending if item.record.key in manifest.files))
@@ -233,31 +265,8 @@ class Ingestor:
             for node in item.nodes:
                 lexical_add[node.node_id] = tokenize(indexed_text(node), stem=stemming)
             manifest.files[item.record.key] = item.record
-            getattr(report, item.status).append(item.record.file)
+            getattr(report, item.status).append(item.record.name)
             report.chunks_written += len(item.nodes)
-
-    def _chunk_vectors(self, nodes: list[TextNode], rows: list[tuple[str, str, str]]) -> list[list[float]]:
-        """Set each node's retrieval vector; return the vectors of the sentence ``rows``.
-
-        ``embedding.chunk_vectors: sentence_mean``: a chunk's vector is the normalised mean of its
-        sentences' (each character encoded once); a chunk without a quotable sentence is encoded.
-        """
-        if self.config.embedding.chunk_vectors == "encode" or not rows:
-            vectors = self._embed([*(indexed_text(node) for node in nodes), *(text for _, text, _ in rows)])
-            for node, vector in zip(nodes, vectors, strict=False):
-                node.embedding = vector
-            return vectors[len(nodes) :]
-        sentence_vectors = self._embed([text for _, text, _ in rows])
-        by_chunk: dict[str, list[list[float]]] = {}
-        for (_, _, chunk), vector in zip(rows, sentence_vectors, strict=True):
-            by_chunk.setdefault(chunk, []).append(vector)
-        alone = [node for node in nodes if node.node_id not in by_chunk]
-        for node, vector in zip(alone, self._embed([indexed_text(node) for node in alone]), strict=True):
-            node.embedding = vector
-        for node in nodes:
-            if node.node_id in by_chunk:
-                node.embedding = mean_direction(by_chunk[node.node_id])
-        return sentence_vectors
 
     def _embed(self, texts: list[str]) -> list[list[float]]:
         """Vectors of ``texts``; identical texts (duplicate wire stories, a one-sentence chunk and

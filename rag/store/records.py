@@ -1,7 +1,8 @@
 """What a stored chunk is: the one place that writes and reads Chroma rows and metadata keys.
 
 A chunk is a llama-index ``TextNode`` (id :func:`ingest.ids.chunk_id`, text = the exact span
-of its file) whose metadata holds its file, offsets and headline; it comes back from Chroma
+of its article's extracted text) whose metadata holds its file, record, offsets, page, headline,
+date, outlet, author and URL; it comes back from Chroma
 as a :class:`rag.types.Passage`. The collection's own metadata records which BM25 index
 matches it and the settings it was built with.
 """
@@ -9,15 +10,17 @@ matches it and the settings it was built with.
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from llama_index.core.schema import BaseNode, MetadataMode, NodeRelationship, RelatedNodeInfo, TextNode
 
 from ingest.ids import chunk_id, sentence_id
+from ingest.manifest import FileRecord
 from ingest.prepare import PreparedArticle
 from ingest.sentences import in_context, quotable_sentences
-from rag.types import Passage
+from rag.types import Passage, SearchFilters
 
 if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
@@ -29,18 +32,39 @@ __all__ = [
     "chunk_nodes",
     "delete_documents",
     "delete_ids",
+    "filter_where",
     "indexed_text",
     "is_complete",
     "node_from_row",
     "passage_from_row",
+    "publisher_key",
     "publish_index_state",
     "read_index_state",
     "sentence_rows",
 ]
 
 #: Metadata keys kept on each chunk and never embedded. The headline (``title``) is
-#: embedded and BM25-indexed with the chunk when ``chunking.title_context`` is on.
-CHUNK_METADATA_KEYS = ("file", "root", "start", "end", "chunk", "sha256")
+#: embedded and BM25-indexed with the chunk when ``chunking.title_context`` is on. The article's
+#: ``published`` date is also kept as the int ``published_day`` (YYYYMMDD, absent when undated) and its
+#: ``publisher`` folded as ``publisher_key``, for Chroma ``where`` filters; ``page`` is the page of the
+#: chunk's start (PDFs only); ``record`` names the article inside a multi-article file ("" otherwise).
+CHUNK_METADATA_KEYS = (
+    "file",
+    "root",
+    "start",
+    "end",
+    "chunk",
+    "sha256",
+    "record",
+    "published",
+    "published_day",
+    "publisher",
+    "publisher_key",
+    "author",
+    "url",
+    "page",
+    "headline",
+)
 #: The file key of a row (llama-index writes a node's source document id under this key).
 DOCUMENT_KEY = "document_id"
 #: Ids or documents deleted from Chroma per call.
@@ -52,10 +76,12 @@ _LEXICAL_STAMP, _BUILD = "sanad_lexical_stamp", "sanad_build"
 def chunk_nodes(article: PreparedArticle) -> list[TextNode]:
     """The article's chunks as nodes to store (vectors not yet set)."""
     record, title = article.record, article.title
+    about = _article_metadata(record)
     nodes = []
     for i, span in enumerate(article.spans):
         # The headline goes into what is embedded unless the chunk already starts with it.
         hidden = [*CHUNK_METADATA_KEYS, *(["title"] if not title or span.text.startswith(title) else [])]
+        page = {"page": 1 + bisect_left(article.page_breaks, span.start)} if record.paged else {}
         node = TextNode(
             id_=chunk_id(record.key, i),
             text=span.text,
@@ -67,6 +93,8 @@ def chunk_nodes(article: PreparedArticle) -> list[TextNode]:
                 "chunk": i,
                 "sha256": record.sha256,
                 "title": title,
+                **about,
+                **page,
             },
             excluded_embed_metadata_keys=hidden,
             excluded_llm_metadata_keys=list(CHUNK_METADATA_KEYS),
@@ -75,6 +103,40 @@ def chunk_nodes(article: PreparedArticle) -> list[TextNode]:
         node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=record.key)
         nodes.append(node)
     return nodes
+
+
+def _article_metadata(record: FileRecord) -> dict[str, str | int]:
+    about: dict[str, str | int] = {
+        "record": record.record or "",
+        "published": record.published or "",
+        "publisher": record.publisher,
+        "publisher_key": publisher_key(record.publisher),
+        "author": record.author,
+        "url": record.url,
+        "headline": record.title,
+    }
+    if record.published:
+        about["published_day"] = int(record.published.replace("-", ""))
+    return about
+
+
+def publisher_key(name: str) -> str:
+    """An outlet's name as filters compare it (case and spacing folded)."""
+    return " ".join(name.casefold().split())
+
+
+def filter_where(filters: SearchFilters | None) -> dict[str, Any] | None:
+    """The Chroma ``where`` clause keeping only the chunks ``filters`` allow (None: all)."""
+    if filters is None or not filters.active:
+        return None
+    clauses: list[dict[str, Any]] = []
+    if filters.since:
+        clauses.append({"published_day": {"$gte": int(filters.since.strftime("%Y%m%d"))}})
+    if filters.until:
+        clauses.append({"published_day": {"$lte": int(filters.until.strftime("%Y%m%d"))}})
+    if filters.publishers:
+        clauses.append({"publisher_key": {"$in": [publisher_key(p) for p in filters.publishers]}})
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 def indexed_text(node: BaseNode) -> str:
@@ -119,7 +181,14 @@ def passage_from_row(
         score=score,
         dense_score=dense,
         lexical_score=lexical,
-        title=str(meta.get("title", "")),
+        title=str(meta.get("headline", meta.get("title", ""))),
+        context=str(meta.get("title", "")),
+        published=str(meta.get("published") or "") or None,
+        publisher=str(meta.get("publisher") or "") or None,
+        author=str(meta.get("author") or "") or None,
+        url=str(meta.get("url") or "") or None,
+        page=int(meta["page"]) if meta.get("page") else None,
+        record=str(meta.get("record") or "") or None,
     )
 
 
