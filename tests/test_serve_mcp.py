@@ -36,7 +36,18 @@ async def _exercise(client: Client) -> dict:
         opened = await client.call_tool("read_source", {"file": file})
         refused = await client.call_tool("read_source", {"file": "../config.yaml"})
         invalid = await client.call_tool("search", {"query": "سوريا", "k": 0})
-    return {"tools": tools, "ask": asked, "search": searched, "open": opened, "refused": refused, "invalid": invalid}
+        scoped = await client.call_tool("ask", {"question": QUESTION, "since": "2031-01-01"})
+        bad_date = await client.call_tool("search", {"query": "سوريا", "until": "أمس"})
+    return {
+        "scoped": scoped,
+        "bad_date": bad_date,
+        "tools": tools,
+        "ask": asked,
+        "search": searched,
+        "open": opened,
+        "refused": refused,
+        "invalid": invalid,
+    }
 
 
 def _check(seed_assistant, got: dict) -> None:
@@ -65,6 +76,9 @@ def _check(seed_assistant, got: dict) -> None:
     assert opened["text"] == seed_assistant.read_source(opened["file"]).text and opened["changed"] is False
     assert got["refused"].is_error and "refused" in got["refused"].content[0].text
     assert got["invalid"].is_error
+    scoped = got["scoped"].structured_content  # the seeds carry no date: no article of 2031 onwards
+    assert scoped["found"] is False and scoped["citations"] == [] and "2031-01-01" in scoped["answer"]
+    assert got["bad_date"].is_error and "YYYY-MM-DD" in got["bad_date"].content[0].text
 
 
 def test_mcp_over_streamable_http(seed_assistant, serve_url: str) -> None:

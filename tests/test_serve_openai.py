@@ -117,3 +117,28 @@ def test_rest_ask_returns_the_ask_json_object(seed_assistant, serve_url: str) ->
     assert httpx.post(f"{serve_url}/api/ask", json={"question": QUESTION}, timeout=30).status_code == 401
     bad = httpx.post(f"{serve_url}/api/ask", json={"question": QUESTION, "top_k": 0}, headers=auth, timeout=30)
     assert bad.status_code == 400 and bad.json()["error"]["param"] == "top_k"
+
+
+def test_date_and_outlet_filters_reach_the_answer(seed_assistant, serve_url: str, client) -> None:
+    """The seeds carry no date: a period filter leaves no article, and the answer says so for that period."""
+    from rag.types import SearchFilters
+
+    filters = SearchFilters.parse(since="2031-01-01")
+    reference = seed_assistant.ask(QUESTION, filters=filters)
+    assert not reference.found and "2031-01-01" in reference.answer
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    reply = httpx.post(f"{serve_url}/api/ask", json={"question": QUESTION, "since": "2031-01-01"}, headers=auth)
+    assert reply.status_code == 200 and reply.json()["answer"] == reference.answer and not reply.json()["found"]
+    bad = httpx.post(f"{serve_url}/api/ask", json={"question": QUESTION, "since": "1/3/2012"}, headers=auth)
+    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.json()["error"]["message"]
+    scoped = client.chat.completions.create(
+        model="sanad", messages=[{"role": "user", "content": QUESTION}], extra_body={"since": "2031-01-01"}
+    )
+    assert scoped.model_dump()["sanad"]["found"] is False and scoped.model_dump()["citations"] == []
+    assert scoped.choices[0].message.content == reference.answer
+    with pytest.raises(openai.BadRequestError, match="after"):
+        client.chat.completions.create(
+            model="sanad",
+            messages=[{"role": "user", "content": QUESTION}],
+            extra_body={"since": "2012-05-01", "until": "2012-04-01"},
+        )

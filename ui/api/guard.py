@@ -10,8 +10,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ingest.errors import SanadError
+from rag.types import FilterError, SearchFilters
 from ui.auth import AuthError
 
 __all__ = [
@@ -20,7 +23,9 @@ __all__ = [
     "PROTECTED_PREFIXES",
     "AnswerSlots",
     "ApiGuard",
+    "FilterFields",
     "SlotsFull",
+    "answer_failure",
     "error_body",
     "load_api_token",
 ]
@@ -36,6 +41,34 @@ PROTECTED_PREFIXES = ("/v1", "/mcp", "/api")
 def error_body(message: str, kind: str = "invalid_request_error", code: str | None = None, param: str | None = None):
     """An OpenAI-style error object: ``{"error": {"message", "type", "param", "code"}}``."""
     return {"error": {"message": message, "type": kind, "param": param, "code": code}}
+
+
+def answer_failure(exc: Exception) -> tuple[int, dict[str, Any]]:
+    """The status and error object for an answer that could not be given: busy (429), a filter that
+    cannot be read (400), any other Sanad error (503: empty or damaged index, store or model down)."""
+    if isinstance(exc, SlotsFull):
+        return 429, error_body(str(exc), "rate_limit_error", "busy")
+    if isinstance(exc, FilterError):
+        return 400, error_body(str(exc), param="since/until")
+    assert isinstance(exc, SanadError), exc
+    return 503, error_body(str(exc), "server_error", type(exc).__name__)
+
+
+class FilterFields(BaseModel):
+    """A request's optional date and outlet filters (``YYYY-MM-DD``; outlets case-insensitive)."""
+
+    since: str | None = Field(None, description="Only articles published on or after this day (YYYY-MM-DD).")
+    until: str | None = Field(None, description="Only articles published on or before this day (YYYY-MM-DD).")
+    publishers: list[str] = Field(default_factory=list, max_length=50, description="Only these outlets.")
+
+    def filters(self) -> SearchFilters | None:
+        """The :class:`rag.types.SearchFilters` asked for; None when none.
+
+        Raises:
+            FilterError: a date is not ``YYYY-MM-DD``, or ``since`` is after ``until``.
+        """
+        parsed = SearchFilters.parse(self.since, self.until, self.publishers)
+        return parsed if parsed.active else None
 
 
 def load_api_token(spec: str | None) -> str | None:

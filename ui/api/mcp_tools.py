@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ingest.errors import SanadError
 from rag.assistant import Assistant
 from rag.questions import MAX_QUESTION_CHARS
+from rag.types import SearchFilters
 from ui.api.guard import MAX_HISTORY_MESSAGES, AnswerSlots, SlotsFull
 
 __all__ = ["AskResult", "CitationOut", "PassageOut", "SearchResult", "SourceOut", "Turn", "build_mcp"]
@@ -82,8 +83,19 @@ class SourceOut(BaseModel):
     """An ingested article as the index read it (what citations index into)."""
 
     file: str
+    record: str | None = None
     text: str
     changed: bool = Field(description="The file on disk differs from the ingested version (offsets may be stale).")
+
+
+Since = Annotated[str | None, Field(description="Only articles published on or after this day (YYYY-MM-DD).")]
+Until = Annotated[str | None, Field(description="Only articles published on or before this day (YYYY-MM-DD).")]
+Publishers = Annotated[list[str] | None, Field(max_length=50, description="Only these outlets (any case).")]
+
+
+def _filters(since: str | None, until: str | None, publishers: list[str] | None) -> SearchFilters | None:
+    parsed = SearchFilters.parse(since, until, publishers or ())
+    return parsed if parsed.active else None
 
 
 @contextmanager
@@ -106,11 +118,17 @@ def build_mcp(assistant: Assistant, slots: AnswerSlots) -> MCPServer:
             list[Turn] | None, Field(max_length=MAX_HISTORY_MESSAGES, description="Earlier turns")
         ] = None,
         top_k: Annotated[int | None, Field(ge=1, le=50, description="Passages to retrieve.")] = None,
+        since: Since = None,
+        until: Until = None,
+        publishers: Publishers = None,
     ) -> AskResult:
-        """Answer a question from the articles, citing the exact passages used."""
+        """Answer a question from the articles, citing the exact passages used (optionally only from the
+        articles of a period and/or outlets: then found=false means not in those articles)."""
         turns = [turn.model_dump() for turn in history or []]
-        with _told(), slots.hold():
-            reply = assistant.ask(question, turns, top_k=top_k)
+        with _told():
+            filters = _filters(since, until, publishers)
+            with slots.hold():
+                reply = assistant.ask(question, turns, top_k=top_k, filters=filters)
         return AskResult(
             answer=reply.answer,
             found=reply.found,
@@ -123,17 +141,26 @@ def build_mcp(assistant: Assistant, slots: AnswerSlots) -> MCPServer:
     def search(
         query: Annotated[str, Field(max_length=MAX_QUESTION_CHARS, description="What to look for.")],
         k: Annotated[int, Field(ge=1, le=50, description="Passages to return.")] = 5,
+        since: Since = None,
+        until: Until = None,
+        publishers: Publishers = None,
     ) -> SearchResult:
         """The passages that best match ``query``, with their scores and offsets (no answer)."""
-        with _told(), slots.hold():
-            passages = assistant.search(query, top_k=k)
+        with _told():
+            filters = _filters(since, until, publishers)
+            with slots.hold():
+                passages = assistant.search(query, top_k=k, filters=filters)
         return SearchResult(passages=[PassageOut(**p.to_dict()) for p in passages])
 
     @server.tool()
-    def read_source(file: Annotated[str, Field(description="A citation's file name.")]) -> SourceOut:
-        """The text of an ingested article; names outside the corpus are refused."""
+    def read_source(
+        file: Annotated[str, Field(description="A citation's file name.")],
+        record: Annotated[str | None, Field(description="A citation's record (an article inside an export).")] = None,
+    ) -> SourceOut:
+        """The extracted text of an ingested article (what citations index into); names outside the
+        corpus are refused."""
         with _told():
-            source = assistant.read_source(file)
-        return SourceOut(file=source.file, text=source.text, changed=source.changed)
+            source = assistant.read_source(file, record=record)
+        return SourceOut(file=source.file, record=source.record, text=source.text, changed=source.changed)
 
     return server

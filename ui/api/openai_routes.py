@@ -23,11 +23,11 @@ from starlette.concurrency import run_in_threadpool
 from ingest.errors import SanadError
 from rag.assistant import Assistant
 from rag.questions import MAX_QUESTION_CHARS
-from rag.types import Answer
-from ui.api.guard import MAX_HISTORY_MESSAGES, AnswerSlots, SlotsFull, error_body
+from rag.types import Answer, FilterError, SearchFilters
+from ui.api.guard import MAX_HISTORY_MESSAGES, AnswerSlots, FilterFields, SlotsFull, answer_failure, error_body
 from ui.api.replies import answer_with_sources, history_turns, sources_block, verified_differs, verified_note
 
-__all__ = ["MODEL_ID", "ChatMessage", "ChatRequest", "answer_failure", "openai_router"]
+__all__ = ["MODEL_ID", "ChatMessage", "ChatRequest", "openai_router"]
 
 #: The one model this door serves: Sanad over the ingested articles, in ``answer.mode``.
 MODEL_ID = "sanad"
@@ -41,8 +41,9 @@ class ChatMessage(BaseModel):
     content: str | list[dict[str, Any]] | None = None
 
 
-class ChatRequest(BaseModel):
-    """An OpenAI ``chat.completions`` request; sampling options are accepted and ignored."""
+class ChatRequest(FilterFields):
+    """An OpenAI ``chat.completions`` request; sampling options are accepted and ignored. Sanad's own
+    fields: ``top_k``, and ``since``/``until``/``publishers`` (only articles of that period and outlet)."""
 
     model_config = ConfigDict(extra="allow")
     model: str
@@ -53,13 +54,6 @@ class ChatRequest(BaseModel):
 
 def _error(status: int, message: str, kind: str = "invalid_request_error", code: str | None = None, param=None):
     return JSONResponse(error_body(message, kind, code, param), status_code=status)
-
-
-def answer_failure(exc: Exception) -> tuple[int, dict[str, Any]]:
-    """The status and error object for an answer that could not be given (busy, or a Sanad error)."""
-    if isinstance(exc, SlotsFull):
-        return 429, error_body(str(exc), "rate_limit_error", "busy")
-    return 503, error_body(str(exc), "server_error", type(exc).__name__)
 
 
 def _question_and_history(request: ChatRequest) -> tuple[str, list[dict[str, str]]] | JSONResponse:
@@ -118,17 +112,21 @@ def openai_router(assistant: Assistant, slots: AnswerSlots) -> APIRouter:
         if isinstance(parsed, JSONResponse):
             return parsed
         question, history = parsed
+        try:
+            filters = request.filters()
+        except FilterError as exc:
+            return _error(400, str(exc), param="since/until")
         cid, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
         if request.stream:
             if slots.full:
                 status, body = answer_failure(SlotsFull("busy: every answer slot is taken; retry later"))
                 return JSONResponse(body, status_code=status)
-            events = _stream(assistant, slots, question, history, request.top_k, cid, created)
+            events = _stream(assistant, slots, (question, history, request.top_k, filters), cid, created)
             return StreamingResponse(events, media_type="text/event-stream", headers={"cache-control": "no-cache"})
 
         def answer() -> Answer:
             with slots.hold():
-                return assistant.ask(question, history, top_k=request.top_k)
+                return assistant.ask(question, history, top_k=request.top_k, filters=filters)
 
         try:
             reply = await run_in_threadpool(answer)
@@ -153,18 +151,17 @@ def openai_router(assistant: Assistant, slots: AnswerSlots) -> APIRouter:
 def _stream(
     assistant: Assistant,
     slots: AnswerSlots,
-    question: str,
-    history: list[dict[str, str]],
-    top_k: int | None,
+    asked: tuple[str, list[dict[str, str]], int | None, SearchFilters | None],
     cid: str,
     created: int,
 ) -> Iterator[str]:
     """Server-sent events: the role, the answer's pieces, its sources, the final chunk with citations, [DONE]."""
+    question, history, top_k, filters = asked
     yield _chunk(cid, created, {"role": "assistant", "content": ""})
     try:
         with slots.hold():
             shown = ""
-            for piece in assistant.stream(question, history, top_k=top_k):
+            for piece in assistant.stream(question, history, top_k=top_k, filters=filters):
                 if isinstance(piece, Answer):
                     tail = verified_note(piece) if verified_differs(shown, piece) else ""
                     yield _chunk(cid, created, {"content": tail + sources_block(piece)})

@@ -21,11 +21,6 @@ def _lang(answer: Answer) -> str:
     return "ar" if is_arabic(answer.question) or not answer.question.strip() else "en"
 
 
-def _titles(answer: Answer) -> dict[tuple[str, int], str]:
-    """The headline of each retrieved passage, by (file, passage start): what a citation quotes from."""
-    return {(p.file, p.start): p.title for p in answer.retrieved if p.title}
-
-
 def sources_block(answer: Answer) -> str:
     """``\\n\\nSources:\\n[1] file · start–end · «quote»`` (in the question's language); "" without citations."""
     if not answer.citations:
@@ -35,8 +30,12 @@ def sources_block(answer: Answer) -> str:
         quote = citation.focus or citation.text
         if len(quote) > _QUOTE_CHARS:
             quote = quote[: _QUOTE_CHARS - 1].rstrip() + "…"
-        title = _titles(answer).get((citation.file, citation.passage_start), "")
-        label = f"{title} · {citation.file}" if title else citation.file
+        where = [citation.title, citation.publisher, citation.published, citation.file]
+        if citation.record is not None:
+            where.append(f"#{citation.record}")
+        if citation.page is not None:
+            where.append(f"p. {citation.page}")
+        label = " · ".join(str(part) for part in where if part)
         lines.append(f"[{citation.n}] {label} · {citation.start}–{citation.end} · «{quote}»")
     return "\n\n" + "\n".join(lines)
 

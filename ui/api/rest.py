@@ -6,21 +6,21 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
 from ingest.errors import SanadError
 from rag.assistant import Assistant
 from rag.questions import MAX_QUESTION_CHARS
-from ui.api.guard import MAX_HISTORY_MESSAGES, AnswerSlots, SlotsFull
-from ui.api.openai_routes import answer_failure
+from ui.api.guard import MAX_HISTORY_MESSAGES, AnswerSlots, FilterFields, SlotsFull, answer_failure
 from ui.api.replies import history_turns
 
 __all__ = ["AskRequest", "rest_router"]
 
 
-class AskRequest(BaseModel):
-    """A question, with the chat's earlier turns (``{"role", "content"}``) when it may be a follow-up."""
+class AskRequest(FilterFields):
+    """A question, with the chat's earlier turns (``{"role", "content"}``) when it may be a follow-up,
+    and optional ``since``/``until``/``publishers`` filters."""
 
     question: str = Field(..., max_length=MAX_QUESTION_CHARS)
     history: list[dict[str, Any]] = Field(default_factory=list, max_length=MAX_HISTORY_MESSAGES)
@@ -35,9 +35,14 @@ def rest_router(assistant: Assistant, slots: AnswerSlots) -> APIRouter:
     @router.post("/ask", response_model=None)
     async def ask(request: AskRequest) -> JSONResponse:
         def answer() -> dict[str, Any]:
+            filters = request.filters()
             with slots.hold():
                 reply = assistant.ask(
-                    request.question, history_turns(request.history), top_k=request.top_k, mode=request.mode
+                    request.question,
+                    history_turns(request.history),
+                    top_k=request.top_k,
+                    mode=request.mode,
+                    filters=filters,
                 )
             return reply.to_dict()
 
