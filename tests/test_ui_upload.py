@@ -42,7 +42,7 @@ def test_a_bad_upload_over_a_good_article_leaves_the_article(
     upload.parent.mkdir()
     upload.write_bytes(bytes(range(256)) * 4)
     shown = add_articles(assistant, [str(upload)], "en", _progress)
-    assert "❌ `a.txt`" in shown and "binary" in shown
+    assert "✗ `a.txt`" in shown and "binary" in shown
     assert (small_corpus / "a.txt").read_bytes() == before  # put back
     assert assistant.read_source("a.txt").text.startswith("أعلن العميد")
 
@@ -56,8 +56,8 @@ def test_wrong_type_and_links_are_refused_by_name(assistant: Assistant, small_co
     (up / "scan.pdf").write_bytes(b"%PDF-1.4")
     (up / "link.txt").write_text(NEW, encoding="utf-8")
     shown = add_articles(assistant, [str(up / "scan.pdf"), str(up / "link.txt")], "en", _progress)
-    assert "❌ `scan.pdf`: not an article file" in shown
-    assert "❌ `link.txt`: the articles folder holds a link" in shown
+    assert "✗ `scan.pdf`: not an article file" in shown
+    assert "✗ `link.txt`: the articles folder holds a link" in shown
     assert outside.read_text(encoding="utf-8") == "خارج المجلد"  # never written through the link
     assert not (small_corpus / "scan.pdf").exists()
 
@@ -68,3 +68,14 @@ def test_no_corpus_folder_configured(tmp_path: Path) -> None:
     config = write_config(tmp_path, corpus={"path": None}, index={"path": str(tmp_path / "index")})
     shown = add_articles(Assistant.from_config(config), [str(tmp_path / "x.txt")], "en", _progress)
     assert "corpus.path" in shown
+
+
+def test_refusals_are_in_the_page_language(assistant: Assistant, tmp_path: Path) -> None:
+    up = tmp_path / "up"
+    up.mkdir()
+    (up / "scan.pdf").write_bytes(b"%PDF-1.4")
+    (up / "broken.txt").write_bytes(bytes(range(256)) * 4)
+    shown = add_articles(assistant, [str(up / "scan.pdf"), str(up / "broken.txt")], "ar", _progress)
+    assert "✗ `scan.pdf`: ليس ملف مقال (المقبول: .txt, .md)" in shown
+    assert "✗ `broken.txt`: " in shown and "ملف ثنائي وليس نصاً" in shown
+    assert "not an article" not in shown and "binary" not in shown and "أُضيف 0" in shown

@@ -15,12 +15,13 @@ import gradio as gr
 
 from ingest.errors import SanadError
 from rag.assistant import Assistant
-from ui.assets import BRIDGE_JS, CSS
+from ui.assets import BRIDGE_JS, COPY_JS, LANGUAGE_JS
 from ui.auth import load_users
 from ui.handlers import add_articles as add_uploaded
 from ui.handlers import chat_events, open_source, respond
-from ui.labels import ANSWER_MODES, EXAMPLES, LABELS, LANGUAGES
+from ui.labels import ANSWER_MODES, EXAMPLES, LABELS, LANGUAGES, localise_reason
 from ui.render import plain_answer, render_chat_answer, render_panel_hint, render_partial, render_question, sources_rows
+from ui.style import CSS
 
 __all__ = ["QUEUE_CONCURRENCY", "QUEUE_MAX_SIZE", "build_app", "launch"]
 
@@ -42,7 +43,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     """
     config = assistant.config
     with gr.Blocks(title="سند · Sanad", fill_width=True) as app:
-        with gr.Row(equal_height=True):
+        with gr.Row(equal_height=True, elem_id="sanad-top"):
             header = gr.Markdown(LABELS["ar"]["header"], rtl=True, elem_id="sanad-header")
             language = gr.Radio(list(LANGUAGES), value="العربية", show_label=False, scale=0, min_width=200)
         lang = gr.State("ar")
@@ -66,6 +67,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                             rtl=True,
                             placeholder=LABELS["ar"]["placeholder"],
                             submit_btn=True,
+                            lines=1,  # Enter sends, Shift+Enter breaks the line
+                            max_lines=6,
                             show_label=False,
                             elem_id="sanad-question",
                         )
@@ -116,18 +119,22 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             return "", [*history, {"role": "user", "content": shown}], message
 
         def answer(
-            message: str, history: list[Any], turns: list[Any], k: float, said: list[Any], choice: str
+            message: str, history: list[Any], turns: list[Any], k: float, said: list[Any], choice: str, code: str
         ) -> Iterator[tuple[Any, ...]]:
-            for kind, value in chat_events(assistant, message, said, int(k), choice):
+            for kind, value in chat_events(assistant, message, said, int(k), choice, code):
+                shown: Any = gr.skip()  # the panel follows the conversation: the new answer's [1]
                 if kind == "answer":
                     turns = [*turns, [asdict(c) for c in value.citations]]
                     said = [*said, [message, value.answer]]
-                    content, copied = render_chat_answer(value, len(turns) - 1), plain_answer(value)
+                    content, copied = render_chat_answer(value, len(turns) - 1, code), plain_answer(value)
+                    first = f"cite:{len(turns) - 1}:{value.citations[0].n}" if value.citations else ""
+                    shown = open_source(assistant, first, turns, code) if first else render_panel_hint(code)
                 else:
                     content, copied = (render_partial(value) if kind == "text" else value), gr.skip()
-                yield [*history, {"role": "assistant", "content": content}], turns, copied, said
+                yield [*history, {"role": "assistant", "content": content}], turns, copied, said, shown
 
-        ask_inputs, ask_outputs = [asked, chatbot, answers, top_k, dialog, mode], [chatbot, answers, plain, dialog]
+        ask_inputs = [asked, chatbot, answers, top_k, dialog, mode, lang]
+        ask_outputs = [chatbot, answers, plain, dialog, panel]
         box.submit(take_question, [box, chatbot], [box, chatbot, asked], queue=False, api_visibility="private").then(
             answer, ask_inputs, ask_outputs, api_visibility="private"
         )
@@ -146,7 +153,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             queue=False,
             api_visibility="private",
         )
-        copy.click(None, [plain], None, js="(text) => { if (text) navigator.clipboard.writeText(text); return []; }")
+        copy.click(None, [plain, lang], None, js=COPY_JS)
         bridge.submit(
             lambda request, turns, code: open_source(assistant, request, turns, code),
             [bridge, answers, lang],
@@ -155,26 +162,26 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         )
 
         # ------------------------------------------------------------ sources
-        def list_sources() -> tuple[list[list[object]], Any]:
+        def list_sources(code: str) -> tuple[list[list[object]], Any]:
             try:
                 records = assistant.sources()
             except SanadError as exc:  # a damaged manifest: say so, as text
-                gr.Warning(str(exc))
+                gr.Warning(localise_reason(str(exc), code))
                 records = []
             return sources_rows(records), gr.update(choices=[r.file for r in records])
 
         def read(name: str | None, code: str) -> str:
             return open_source(assistant, f"file:{name}", [], code) if name else ""
 
-        sources_tab.select(list_sources, None, [table, picker], api_visibility="private")
-        app.load(list_sources, None, [table, picker], api_visibility="private")
+        sources_tab.select(list_sources, lang, [table, picker], api_visibility="private")
+        app.load(list_sources, lang, [table, picker], api_visibility="private")
         picker.change(read, [picker, lang], reader, api_visibility="private")
 
         def add_articles(files: list[str] | None, code: str, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
             return add_uploaded(assistant, files, code, progress)
 
         add.click(add_articles, [upload, lang], report, api_visibility="private").then(
-            list_sources, None, [table, picker], api_visibility="private"
+            list_sources, lang, [table, picker], api_visibility="private"
         )
 
         # ------------------------------------------------------------ language
@@ -184,7 +191,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             return (
                 code,
                 gr.update(value=labels["header"], rtl=rtl),
-                gr.update(placeholder=labels["welcome"], label="سند · Sanad"),
+                gr.update(placeholder=labels["welcome"], label="سند · Sanad", rtl=rtl),
                 gr.update(placeholder=labels["placeholder"], rtl=rtl),
                 gr.update(value=labels["copy"]),
                 gr.update(value=labels["clear"]),
@@ -206,6 +213,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             + [sources_intro, table, picker, upload, add],
             queue=False,
             api_visibility="private",
+            js=LANGUAGE_JS,
         )
 
         def chat(message: str) -> Iterator[str]:
@@ -222,12 +230,13 @@ def launch(assistant: Assistant, host: str | None = None, port: int | None = Non
     if set; return the app (with ``prevent_thread_lock=True``, once it serves). Never shared publicly."""
     users = load_users(assistant.config.ui.auth)  # a missing variable or file stops here, named
     app = build_app(assistant)
-    app.launch(
-        server_name=host or assistant.config.ui.host,
-        server_port=port or assistant.config.ui.port,
-        share=False,
-        auth=users,
-        css=CSS,
-        **kwargs,
-    )
+    host, port = host or assistant.config.ui.host, port or assistant.config.ui.port
+    try:
+        app.launch(server_name=host, server_port=port, share=False, auth=users, css=CSS, **kwargs)
+    except OSError as exc:  # Gradio: "Cannot find empty port in range: …"
+        if "port" not in str(exc).lower():
+            raise
+        raise SanadError(
+            f"port {port} on {host} is in use (another `sanad chat`?): choose another with --port N (or ui.port)"
+        ) from None
     return app

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import typing
 
 from rag.config import AnswerConfig
 
-__all__ = ["ANSWER_MODES", "EXAMPLES", "LABELS", "LANGUAGES"]
+__all__ = ["ANSWER_MODES", "EXAMPLES", "LABELS", "LANGUAGES", "localise_reason"]
 
 EXAMPLES = [
     "كم دولة صوتت بالموافقة على قرار الجمعية العامة بشأن سوريا؟",
@@ -31,13 +32,24 @@ LABELS: dict[str, dict[str, str]] = {
         "settings": "الإعدادات",
         "top_k": "عدد المقاطع التي يُبحث فيها",
         "mode": "طريقة الإجابة (extractive: اقتباس، llm: نموذج لغوي)",
-        "sources_intro": "### المقالات في الأرشيف\nاختر مقالاً لقراءته، أو أضف مقالات (ملفات ‎.txt‎ أو ‎.md‎).",
+        "sources_intro": "### المقالات في الأرشيف\nاختر مقالاً لقراءته، أو أضف مقالات (ملفات `.txt` أو `.md`).",
         "pick": "اقرأ مقالاً",
         "upload": "أضف مقالات",
         "add": "أضف إلى الأرشيف",
         "columns": "الملف|الحجم|المقاطع|أُدخل في (UTC)",
         "no_corpus": "⚠️ لم يُحدَّد مجلد المقالات (corpus.path) في الإعدادات؛ لا يمكن الإضافة.",
         "no_files": "⚠️ لم تُختر ملفات.",
+        "copied": "نُسخت الإجابة مع مصادرها",
+        "nothing_copied": "لا إجابة لنسخها بعد",
+        "copy_failed": "تعذّر النسخ؛ لم يسمح المتصفح بالوصول إلى الحافظة",
+        "asked": "سؤالك",
+        "answered": "إجابة سند",
+        "empty_index": "⚠️ الفهرس فارغ: شغّل `sanad ingest` أولاً.",
+        "cannot_answer": "⚠️ تعذّرت الإجابة: {reason}",
+        "cannot_add": "⚠️ تعذّرت الإضافة: {reason}",
+        "no_such_source": "{request}: لا مصدر بهذا الرقم في هذه المحادثة",
+        "not_a_request": "{request}: ليس طلب مصدر",
+        "no_sources": "لا مصادر لهذه الإجابة: لم تُوجد في المقالات.",
     },
     "en": {
         "header": "## Sanad · سند\nAsk about the archived news articles; every answer quotes the articles, with "
@@ -50,12 +62,56 @@ LABELS: dict[str, dict[str, str]] = {
         "settings": "Settings",
         "top_k": "Passages searched",
         "mode": "Answer mode (extractive: quotes; llm: a language model)",
-        "sources_intro": "### Articles in the archive\nPick an article to read it, or add articles (.txt, .md).",
+        "sources_intro": "### Articles in the archive\nPick an article to read it, or add articles (`.txt`, `.md`).",
         "pick": "Read an article",
         "upload": "Add articles",
         "add": "Add to the archive",
         "columns": "File|Size|Chunks|Ingested (UTC)",
         "no_corpus": "⚠️ No articles folder (corpus.path) is configured; cannot add.",
         "no_files": "⚠️ No files chosen.",
+        "copied": "Copied the answer with its sources",
+        "nothing_copied": "No answer to copy yet",
+        "copy_failed": "Could not copy: the browser refused the clipboard",
+        "asked": "Your question",
+        "answered": "Sanad's answer",
+        "empty_index": "⚠️ The index is empty: run `sanad ingest` first.",
+        "cannot_answer": "⚠️ Cannot answer: {reason}",
+        "cannot_add": "⚠️ Cannot add: {reason}",
+        "no_such_source": "{request}: no such source in this chat",
+        "not_a_request": "{request}: not a source request",
+        "no_sources": "No sources for this answer: it is not in the articles.",
     },
 }
+
+
+#: Why Sanad refused a file or a source (its messages are English), in Arabic: pattern -> template.
+_REASONS_AR: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"not an article file \(expected (?P<x>[^)]*)\)"), "ليس ملف مقال (المقبول: {x})"),
+    (
+        re.compile(r"the articles folder holds a link or folder of that name; not replaced"),
+        "في مجلد المقالات رابط أو مجلد بهذا الاسم؛ لم يُستبدل",
+    ),
+    (re.compile(r"binary file \((?P<x>[^)]*)\), not text"), "ملف ثنائي وليس نصاً"),
+    (re.compile(r"empty file.*"), "ملف فارغ"),
+    (
+        re.compile(r"not UTF-8 and not readable as Windows-1256; save it as UTF-8"),
+        "ليس بترميز UTF-8 ولا Windows-1256؛ احفظه بترميز UTF-8",
+    ),
+    (re.compile(r"too large \(over (?P<x>\d+) MiB\).*"), "أكبر من {x} ميغابايت؛ قسّمه إلى مقالات بحجم معقول"),
+    (re.compile(r"no text to index \(no words found\)"), "لا نص فيه للفهرسة (لا كلمات)"),
+    (re.compile(r"refused: not a file name inside the corpus"), "رُفض: ليس اسم ملف داخل مجلد المقالات"),
+    (re.compile(r"refused: not an ingested article"), "رُفض: ليس مقالاً مُدخلاً في الأرشيف"),
+    (re.compile(r"refused: it leads outside the corpus folder"), "رُفض: يقود إلى خارج مجلد المقالات"),
+]
+
+
+def localise_reason(reason: str, lang: str) -> str:
+    """``reason`` (an English message from ``rag``/``ingest``, often ``NAME: why``) in ``lang``;
+    unchanged in English or when it is not one Sanad knows."""
+    if lang != "ar":
+        return reason
+    for pattern, template in _REASONS_AR:
+        found = pattern.search(reason)
+        if found:
+            return reason[: found.start()] + template.format(**found.groupdict()) + reason[found.end() :]
+    return reason
