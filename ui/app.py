@@ -45,7 +45,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     with gr.Blocks(title="سند · Sanad", fill_width=True) as app:
         with gr.Row(equal_height=True, elem_id="sanad-top"):
             header = gr.Markdown(LABELS["ar"]["header"], rtl=True, elem_id="sanad-header")
-            language = gr.Radio(list(LANGUAGES), value="العربية", show_label=False, scale=0, min_width=200)
+            language = gr.Radio(
+                list(LANGUAGES), value="العربية", show_label=False, scale=0, min_width=200, elem_id="sanad-language"
+            )
         lang = gr.State("ar")
         answers = gr.State([])  # per answered turn: its citations as dicts
         dialog = gr.State([])  # [question, answer] per turn, as typed and answered: follow-ups read it

@@ -15,7 +15,8 @@ _WORDS = {code: {key: labels[key] for key in _KEYS} for code, labels in LABELS.i
 
 # Installed once by the hidden bridge (its js_on_load: ``props``, ``trigger``):
 # - page styles;
-# - window.sanadLang(code): <html dir/lang> and Gradio's own strings (its i18n: changeLocale) in that language;
+# - window.sanadLang(code): <html dir/lang> and Gradio's own strings (its i18n: changeLocale) in that language
+#   (Gradio draws its strings when a component first appears: those already on the page keep theirs);
 # - clicks on [n] links (Enter on a focused one clicks it too; or window.sanadOpen(request), used by the tests) become a
 #   "submit" event whose value is the request ("cite:TURN:N" or "file:NAME");
 # - each message's aria-label (Gradio puts the raw HTML there) becomes "Question: …"/"Answer: …" in plain text;
@@ -26,13 +27,22 @@ BRIDGE_JS = (
     "  const style = document.createElement('style'); style.id = 'sanad-style';"
     f"  style.textContent = {json.dumps(CSS)}; document.head.appendChild(style); }}"
     "window.sanadLang = async (code) => {"
-    "  const root = document.documentElement;"
-    "  root.setAttribute('dir', code === 'ar' ? 'rtl' : 'ltr'); root.setAttribute('lang', code);"
-    "  const url = performance.getEntriesByType('resource').map((e) => e.name)"
-    "    .find((name) => /\\/assets\\/core-[\\w-]+\\.js$/.test(name));"
-    "  try { if (url) (await import(url)).changeLocale(code); } catch (error) { console.warn('sanad: locale', error); }"
+    "  const root = document.documentElement; window.sanadWanted = code;"
+    "  root.setAttribute('dir', code === 'ar' ? 'rtl' : 'ltr');"  # lang: Gradio's i18n sets it once its strings load
+    "  const urls = [...performance.getEntriesByType('resource').map((e) => e.name),"
+    "    ...[...document.querySelectorAll('link[rel=modulepreload], script[src]')].map((e) => e.href || e.src)];"
+    "  const url = urls.find((name) => /\\/assets\\/core-[\\w-]+\\.js$/.test(name || ''));"
+    "  try { (await import(url)).changeLocale(code); } catch (error) {"
+    "    console.warn('sanad: locale', error); root.setAttribute('lang', code); }"
     "};"
-    "window.sanadLang('ar');"  # the page opens in Arabic (the language switch's first choice)
+    "if (!window.sanadLangWatch) { window.sanadLangWatch = true;"  # Gradio may set its locale later, from the browser's
+    "  new MutationObserver(() => { const want = window.sanadWanted;"
+    "    if (want && document.documentElement.getAttribute('lang') !== want) window.sanadLang(want); })"
+    "  .observe(document.documentElement, {attributes: true, attributeFilter: ['lang']}); }"
+    # The page opens in Arabic (the switch's first choice). Gradio sets up its own locale while the page starts
+    # (from the browser's); asking again a few times over the first seconds makes Arabic stick.
+    "for (const wait of [0, 500, 1500, 3000, 6000]) {"
+    "  setTimeout(() => window.sanadLang(window.sanadWanted || 'ar'), wait); }"
     "window.sanadOpen = (request) => { props.value = request + '|' + Date.now(); trigger('submit'); };"
     "window.sanadToast = (text) => {"
     "  let toast = document.getElementById('sanad-toast');"

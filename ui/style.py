@@ -12,12 +12,21 @@ CSS = (
 /* The page's direction is set on <html> (dir="rtl" in Arabic, "ltr" in English) by the page script:
    rows, tabs, sliders and tables follow it, so the chat column stands first in reading order. */
 .gradio-container { --font: FONTS; font-family: var(--font); }
+/* Gradio marks every block without rtl=True dir="ltr": in Arabic those follow the page too
+   (file names and offsets, in <bdi dir="ltr"> and .sanad-offsets, stay left to right). */
+html[dir="rtl"] .gradio-container [dir="ltr"]:not(bdi):not(.sanad-offsets):not(code) { direction: rtl; }
 .gradio-container textarea, .gradio-container input, .gradio-container button,
 #sanad-sources th, #sanad-sources th *, #sanad-sources td { font-family: var(--font) !important; }
 /* Each paragraph takes its direction from its own text: Arabic RTL, English LTR. */
 .message-content p, .message-content li, textarea, button, button * { unicode-bidi: plaintext; }
 /* File names and offsets read left to right inside Arabic lines. */
 .gradio-container code, .sanad-file bdi, .sanad-offsets { direction: ltr; unicode-bidi: isolate; }
+/* The passages slider fills from its start (the right, in Arabic). */
+html[dir="rtl"] .gradio-container input[type=range]::-webkit-slider-runnable-track {
+  background: linear-gradient(to left, var(--slider-color) var(--range_progress),
+    var(--neutral-200) var(--range_progress)); }
+html[dir="rtl"] .gradio-container input[type=radio], html[dir="rtl"] .gradio-container input[type=checkbox] {
+  margin-inline-end: var(--spacing-lg, 8px); }
 #sanad-sources table { direction: inherit; }
 #sanad-sources th, #sanad-sources td { text-align: start !important; }
 a.sanad-cite { font-weight: 600; text-decoration: none; padding: 0 2px; border-radius: 4px;
