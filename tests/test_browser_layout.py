@@ -218,6 +218,9 @@ def test_gradio_strings_follow_a_switch_to_english(served, page) -> None:
     try:
         fresh.get_by_text("English", exact=True).click()
         expect(fresh.locator("html")).to_have_attribute("lang", "en", timeout=WAIT)
+        welcome = fresh.locator("#sanad-chat").get_by_text("Pick an example question or type your own.")
+        expect(welcome).to_be_visible(timeout=WAIT)
+        assert welcome.evaluate("e => getComputedStyle(e).direction") == "ltr"  # not ".Pick an example…"
         fresh.get_by_role("tab", name="المصادر · Sources").click()
         expect(fresh.locator("#sanad-upload")).to_contain_text("Drop File Here", timeout=WAIT)
         expect(fresh.locator("#sanad-upload")).to_contain_text("Add articles")
