@@ -5,10 +5,11 @@ server, over an index of the seed articles, or drives one already running (``--u
 ``--clients`` threads, each a ``gradio_client.Client`` on ``/chat`` (or an ``openai.OpenAI``
 client on ``/v1/chat/completions``), ask questions from the gold set for ``--duration`` seconds, at most
 ``--max-requests`` in all. Prints answers/s, latency p50/p95, errors, requests dropped (sent but
-never answered) and the server's resident memory before and after.
+never answered), the server's resident memory before and after, and its growth per 1,000
+requests after the first of ``--rounds`` rounds (the caches fill in the first).
 
     .venv/bin/python benchmarks/load.py [--clients 8] [--duration 60] [--max-requests 5000]
-        [--max-growth-mb 150] [--json out.json] [--url http://127.0.0.1:7860/] [--door chat|openai]
+        [--rounds 3] [--max-growth-mb 150] [--json out.json] [--url http://127.0.0.1:7860/] [--door chat|openai]
 
 Exit status 1 when a request failed or was dropped, or memory grew more than ``--max-growth-mb``.
 """
@@ -161,6 +162,26 @@ def run_load(
         "p95_ms": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] * 1000, 1) if ordered else None,
         "max_ms": round(ordered[-1] * 1000, 1) if ordered else None,
         "error_samples": errors[:5],
+        "latencies_s": latencies,
+    }
+
+
+def combine(rounds: list[dict[str, object]], clients: int) -> dict[str, object]:
+    """The figures of several rounds of :func:`run_load` as one run's."""
+    latencies = sorted(x for r in rounds for x in r["latencies_s"])  # type: ignore[attr-defined]
+    seconds = sum(float(r["seconds"]) for r in rounds)  # type: ignore[arg-type]
+    counts = {key: sum(int(r[key]) for r in rounds) for key in ("sent", "answered", "errors", "dropped")}  # type: ignore[call-overload]
+    return {
+        "clients": clients,
+        "seconds": round(seconds, 1),
+        **counts,
+        "answers_per_s": round(counts["answered"] / seconds, 2) if seconds else 0.0,
+        "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
+        "p95_ms": round(latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))] * 1000, 1)
+        if latencies
+        else None,
+        "max_ms": round(latencies[-1] * 1000, 1) if latencies else None,
+        "error_samples": [e for r in rounds for e in r["error_samples"]][:5],  # type: ignore[attr-defined]
     }
 
 
@@ -173,6 +194,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds one request may take")
     parser.add_argument("--max-growth-mb", type=float, default=150.0, help="allowed growth of the server's RSS")
     parser.add_argument("--pid", type=int, help="server process id for memory figures (with --url)")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds of load; growth per 1,000 requests is measured after the first"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--door", choices=["chat", "openai"], default="chat", help="the chat's /chat or /v1")
     args = parser.parse_args(argv)
@@ -192,8 +216,20 @@ def main(argv: list[str] | None = None) -> int:
             if warm["errors"]:
                 raise RuntimeError(f"warm-up question failed: {warm['error_samples']}")
             before = _rss_mb(pid) if pid else None
-            figures = run_load(url, args.clients, args.duration, args.max_requests, args.timeout, args.door)
-            after = _rss_mb(pid) if pid else None
+            rounds, rss = [], []  # the first round fills the caches; the later ones show what keeps growing
+            for n in range(max(1, args.rounds)):
+                left = args.max_requests - sum(int(r["sent"]) for r in rounds)  # type: ignore[call-overload]
+                share = -(-left // (max(1, args.rounds) - n))
+                rounds.append(
+                    run_load(url, args.clients, args.duration / max(1, args.rounds), share, args.timeout, args.door)
+                )
+                rss.append(_rss_mb(pid) if pid else None)
+            figures = combine(rounds, args.clients)
+            after = rss[-1]
+            later = sum(int(r["answered"]) for r in rounds[1:])  # type: ignore[call-overload]
+            per_1000 = None
+            if pid and later:
+                per_1000 = round((rss[-1] - rss[0]) * 1024 / later * 1000, 1)  # type: ignore[operator]
         finally:
             if process is not None:
                 process.terminate()
@@ -206,6 +242,8 @@ def main(argv: list[str] | None = None) -> int:
         rss_after_mb=None if after is None else round(after, 1),
         rss_growth_mb=None if before is None or after is None else round(after - before, 1),
         max_growth_mb=args.max_growth_mb,
+        rss_by_round_mb=[None if x is None else round(x, 1) for x in rss],
+        growth_kb_per_1000_requests=per_1000,
         queue={"default_concurrency_limit": QUEUE_CONCURRENCY, "max_size": QUEUE_MAX_SIZE},
         cpus=os.cpu_count(),
         door=args.door,
@@ -215,7 +253,8 @@ def main(argv: list[str] | None = None) -> int:
         f"({figures['answers_per_s']}/s), {figures['errors']} errors, {figures['dropped']} dropped; "
         f"latency p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, max {figures['max_ms']} ms; "
         f"server RSS {figures['rss_before_mb']} -> {figures['rss_after_mb']} MB "
-        f"(growth {figures['rss_growth_mb']} MB, bound {args.max_growth_mb} MB); "
+        f"(growth {figures['rss_growth_mb']} MB, bound {args.max_growth_mb} MB; "
+        f"after the first round {figures['growth_kb_per_1000_requests']} KB per 1,000 requests); "
         f"queue: concurrency {QUEUE_CONCURRENCY}, max_size {QUEUE_MAX_SIZE}"
     )
     for sample in figures["error_samples"]:  # type: ignore[union-attr]

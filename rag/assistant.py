@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from rag.generate import LLMAnswerer
 
-__all__ = ["Assistant"]
+__all__ = ["Assistant", "forget_traces"]
 
 MODES = ("extractive", "llm")
 
@@ -238,6 +238,7 @@ class Assistant:
         mode: str | None,
         filters: SearchFilters | None = None,
     ) -> Iterator[str | Answer]:
+        forget_traces(self.embed_model)
         mode = mode or self.config.answer.mode
         if mode not in MODES:
             raise ConfigError(f"answer mode {mode!r}: expected extractive or llm")
@@ -266,3 +267,15 @@ class Assistant:
         if mode == "llm" and self.config.llm.rewrite_followups:
             rewrite = self.generator.rewrite
         return standalone_question(text, list(history), rewrite)[:MAX_QUESTION_CHARS]
+
+
+def forget_traces(model: object) -> None:
+    """Drop the encoder calls llama-index has recorded outside a trace.
+
+    Its ``CallbackManager`` files the id of every call made with no trace running under the
+    trace map's root entry and never drops them: ~90 bytes a question, for the life of the
+    process. Nothing in Sanad reads that map, so each question starts it afresh.
+    """
+    manager = getattr(model, "callback_manager", None)
+    if manager is not None:
+        manager.trace_map.clear()

@@ -17,6 +17,9 @@ DEFAULTS: dict[str, str] = {
     # No telemetry or version look-ups (Chroma, Gradio).
     "ANONYMIZED_TELEMETRY": "False",
     "GRADIO_ANALYTICS_ENABLED": "False",
+    # Gradio's queue keeps per-event timings for its monitoring page, 10,000 events by default
+    # (~0.6 KB each, whatever ANALYTICS_ENABLED says): the chat's memory grew until they filled.
+    "GRADIO_ANALYTICS_MAX_EVENTS": "500",
     "TOKENIZERS_PARALLELISM": "false",
     # OpenMP threads sleep when idle instead of spinning: the encoder stays quick when a core is
     # busy (question p50 155 ms -> 29 ms under contention). Read once, when the encoder loads.

@@ -224,7 +224,7 @@ def test_upload_ingests_good_files_and_names_bad_ones(served, page, tmp_path: Pa
     expect(report).to_contain_text("olive_trees.txt", timeout=WAIT)
     expect(report).to_contain_text("أُضيف 1")
     expect(report).to_contain_text("broken.txt")
-    expect(report).to_contain_text("binary")
+    expect(report).to_contain_text("ملف ثنائي")  # the reason in the page's language
     expect(report).to_contain_text("scan.pdf")
     expect(page.locator("#sanad-sources")).to_contain_text("olive_trees.txt", timeout=WAIT)
     corpus = folder / "articles"
@@ -241,7 +241,7 @@ def test_number_of_passages_is_a_per_session_setting(served, page) -> None:
     assert len(wide.citations) > len(narrow.citations) >= 1  # the setting changes this answer
     page.get_by_role("tab", name="المحادثة · Chat").click()
     page.locator("#sanad-clear").click()
-    page.get_by_text("الإعدادات").click()
+    page.get_by_text("إعدادات البحث").click()
     number = page.get_by_test_id("number-input")
     expect(number).to_have_value(str(assistant.config.retrieval.top_k), timeout=WAIT)
     # Move the slider itself (typing into its number box did not always commit in CI), and ask only

@@ -35,7 +35,7 @@ def test_llm_answers_and_a_follow_up_in_the_chat(tmp_path: Path) -> None:
     with ScriptedLLM(model) as server:
         settings = {"answer": {"mode": "llm"}, "llm": {"base_url": server.url, "model": "scripted"}}
         with served_chat(tmp_path, settings=settings) as (_, url), browser_page(tmp_path / "profile", url) as page:
-            page.locator("#sanad-chat").page.get_by_text("الإعدادات").first.click()
+            page.locator("#sanad-chat").page.get_by_text("إعدادات البحث").click()
             expect(page.locator("#sanad-mode")).to_be_visible()  # an LLM is configured: the mode is offered
             box = page.locator("#sanad-question textarea")
             box.fill(FIRST)

@@ -104,3 +104,18 @@ def test_ingest_without_path_or_corpus_is_an_error(tmp_path: Path) -> None:
     config = write_config(tmp_path, corpus={"path": None}, index={"path": str(tmp_path / "idx")})
     done = sanad("--config", str(config), "ingest", cwd=tmp_path)
     assert done.returncode == 2 and "corpus.path" in done.stderr
+
+
+def test_chat_on_a_busy_port_says_so_in_one_line(cli_index: tuple[Path, Path], tmp_path: Path) -> None:
+    import socket
+
+    config, index = cli_index
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = sanad("--config", str(config), "--index", str(index), "chat", "--port", str(port), cwd=tmp_path)
+    assert done.returncode == 2, done.stdout + done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+    assert lines[0] == f"sanad: error: 127.0.0.1:{port} is in use: pick another port with --port (or set ui.port)"

@@ -79,7 +79,11 @@ def test_the_focus_is_marked_inside_the_quoted_sentence() -> None:
         start, len(sentence), focus
     )
     answer = Answer(question="ماذا أعلن الوزير؟", answer=f"{sentence} [1]", found=True, citations=[citation])
-    assert f"<mark>{focus}</mark>»" in render_chat_answer(answer, 0)
+    shown = render_chat_answer(answer, 0)
+    # The fact is marked inside the answer's own sentence; the list under it names the source, compactly.
+    assert f'<div dir="auto" class="sanad-answer">\n\nأعلن الوزير، في مؤتمر صحفي، <mark>{focus}</mark> <a' in shown
+    assert shown.count(sentence) == 0 and shown.count(focus) == 1 and "«" not in shown
+    assert '- <a class="sanad-cite" href="#sanad-cite-0-1"' in shown and "`a.txt` · \u2066" in shown
     whole = Citation(1, "a.txt", "/x", 0, len(sentence), sentence, 0, len(sentence))
     assert whole.focus == sentence and "<mark>" not in render_chat_answer(
         Answer(question="ماذا أعلن الوزير؟", answer="x [1]", found=True, citations=[whole]), 0
@@ -90,8 +94,8 @@ def test_sources_show_headline_outlet_date_page_and_record() -> None:
     from dataclasses import replace
 
     from ingest.manifest import FileRecord
-    from ui.articles import source_choice
-    from ui.render import render_sources, sources_rows
+    from ui.articles import source_choice, sources_rows
+    from ui.render import render_sources
 
     cited = replace(
         CITATION,

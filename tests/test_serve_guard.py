@@ -16,8 +16,8 @@ from rag.config import ConfigError, load_config
 from tests.conftest import ROOT, free_port, write_config
 from ui.api.guard import AnswerSlots, SlotsFull, load_api_token
 from ui.api.openai_routes import answer_failure
-from ui.api.server import PortBusy, check_port
 from ui.auth import AuthError
+from ui.ports import PortBusy, check_port
 
 
 def _sanad(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

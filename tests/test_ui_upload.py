@@ -42,7 +42,7 @@ def test_a_bad_upload_over_a_good_article_leaves_the_article(
     upload.parent.mkdir()
     upload.write_bytes(bytes(range(256)) * 4)
     shown = add_articles(assistant, [str(upload)], "en", _progress)
-    assert "❌ `a.txt`" in shown and "binary" in shown
+    assert "✗ `a.txt`" in shown and "binary" in shown
     assert (small_corpus / "a.txt").read_bytes() == before  # put back
     assert assistant.read_source("a.txt").text.startswith("أعلن العميد")
 
@@ -57,9 +57,9 @@ def test_wrong_type_and_links_are_refused_by_name(assistant: Assistant, small_co
     (up / "photo.xyz").write_bytes(b"\x89XYZ")
     (up / "link.txt").write_text(NEW, encoding="utf-8")
     shown = add_articles(assistant, [str(up / n) for n in ("scan.pdf", "photo.xyz", "link.txt")], "en", _progress)
-    assert "❌ `photo.xyz`: not an article file" in shown
-    assert "❌ `scan.pdf`: damaged or not a PDF" in shown
-    assert "❌ `link.txt`: the articles folder holds a link" in shown
+    assert "✗ `photo.xyz`: not an article file" in shown
+    assert "✗ `scan.pdf`: damaged or not a PDF" in shown
+    assert "✗ `link.txt`: the articles folder holds a link" in shown
     assert outside.read_text(encoding="utf-8") == "خارج المجلد"  # never written through the link
     assert not (small_corpus / "scan.pdf").exists() and not (small_corpus / "photo.xyz").exists()
 
@@ -90,3 +90,16 @@ def test_pages_pdfs_and_exports_upload_too(assistant: Assistant, small_corpus: P
     by_name = {r.name: r for r in assistant.sources()}
     assert by_name["page.html"].publisher == "صحيفة الوطن" and by_name["export.jsonl [n1]"].published == "2012-05-01"
     assert assistant.read_source("export.jsonl", record="n1").text == NEW
+
+
+def test_refusals_are_in_the_page_language(assistant: Assistant, tmp_path: Path) -> None:
+    up = tmp_path / "up"
+    up.mkdir()
+    (up / "scan.pdf").write_bytes(b"%PDF-1.4")
+    (up / "photo.xyz").write_bytes(b"\x89XYZ")
+    (up / "broken.txt").write_bytes(bytes(range(256)) * 4)
+    shown = add_articles(assistant, [str(up / n) for n in ("scan.pdf", "photo.xyz", "broken.txt")], "ar", _progress)
+    assert "✗ `photo.xyz`: ليس ملف مقال (المقبول: .txt, .md" in shown
+    assert "✗ `scan.pdf`: ملف PDF تالف أو ليس PDF" in shown
+    assert "✗ `broken.txt`: " in shown and "ملف ثنائي وليس نصاً" in shown
+    assert "not an article" not in shown and "binary" not in shown and "damaged" not in shown and "أُضيف 0" in shown

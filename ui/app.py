@@ -16,13 +16,15 @@ import gradio as gr
 from ingest.errors import SanadError
 from rag.assistant import Assistant
 from rag.types import SearchFilters
-from ui.articles import source_choice
-from ui.assets import BRIDGE_JS, CSS
+from ui.articles import source_choice, sources_rows
+from ui.assets import BRIDGE_JS, COPY_JS, LANGUAGE_JS
 from ui.auth import load_users
 from ui.handlers import add_articles as add_uploaded
 from ui.handlers import chat_events, open_source, respond
-from ui.labels import ANSWER_MODES, EXAMPLES, LABELS, LANGUAGES
-from ui.render import plain_answer, render_chat_answer, render_panel_hint, render_partial, render_question, sources_rows
+from ui.labels import ANSWER_MODES, EXAMPLES, LABELS, LANGUAGES, localise_reason
+from ui.ports import PortBusy, check_port, port_busy_message
+from ui.render import plain_answer, render_chat_answer, render_panel_hint, render_partial, render_question
+from ui.style import CSS
 
 __all__ = ["QUEUE_CONCURRENCY", "QUEUE_MAX_SIZE", "build_app", "launch"]
 
@@ -44,9 +46,11 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     """
     config = assistant.config
     with gr.Blocks(title="سند · Sanad", fill_width=True) as app:
-        with gr.Row(equal_height=True):
+        with gr.Row(equal_height=True, elem_id="sanad-top"):
             header = gr.Markdown(LABELS["ar"]["header"], rtl=True, elem_id="sanad-header")
-            language = gr.Radio(list(LANGUAGES), value="العربية", show_label=False, scale=0, min_width=200)
+            language = gr.Radio(
+                list(LANGUAGES), value="العربية", show_label=False, scale=0, min_width=200, elem_id="sanad-language"
+            )
         lang = gr.State("ar")
         answers = gr.State([])  # per answered turn: its citations as dicts
         dialog = gr.State([])  # [question, answer] per turn, as typed and answered: follow-ups read it
@@ -68,6 +72,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                             rtl=True,
                             placeholder=LABELS["ar"]["placeholder"],
                             submit_btn=True,
+                            lines=1,  # Enter sends, Shift+Enter breaks the line
+                            max_lines=6,
                             show_label=False,
                             elem_id="sanad-question",
                         )
@@ -136,23 +142,28 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             first_day: str,
             last_day: str,
             outlet_names: list[str] | None,
+            code: str,
         ) -> Iterator[tuple[Any, ...]]:
             try:
                 filters = SearchFilters.parse(first_day, last_day, outlet_names or ())
             except SanadError as exc:  # a date not written YYYY-MM-DD: said in the chat
-                yield [*history, {"role": "assistant", "content": f"⚠️ {exc}"}], turns, gr.skip(), said
+                said_back = {"role": "assistant", "content": f"⚠️ {localise_reason(str(exc), code)}"}
+                yield [*history, said_back], turns, gr.skip(), said, gr.skip()
                 return
-            for kind, value in chat_events(assistant, message, said, int(k), choice, filters):
+            for kind, value in chat_events(assistant, message, said, int(k), choice, filters, code):
+                shown: Any = gr.skip()  # the panel follows the conversation: the new answer's [1]
                 if kind == "answer":
                     turns = [*turns, [asdict(c) for c in value.citations]]
                     said = [*said, [message, value.answer]]
-                    content, copied = render_chat_answer(value, len(turns) - 1), plain_answer(value)
+                    content, copied = render_chat_answer(value, len(turns) - 1, code), plain_answer(value)
+                    first = f"cite:{len(turns) - 1}:{value.citations[0].n}" if value.citations else ""
+                    shown = open_source(assistant, first, turns, code) if first else render_panel_hint(code)
                 else:
                     content, copied = (render_partial(value) if kind == "text" else value), gr.skip()
-                yield [*history, {"role": "assistant", "content": content}], turns, copied, said
+                yield [*history, {"role": "assistant", "content": content}], turns, copied, said, shown
 
-        ask_inputs = [asked, chatbot, answers, top_k, dialog, mode, since, until, outlets]
-        ask_outputs = [chatbot, answers, plain, dialog]
+        ask_inputs = [asked, chatbot, answers, top_k, dialog, mode, since, until, outlets, lang]
+        ask_outputs = [chatbot, answers, plain, dialog, panel]
         box.submit(take_question, [box, chatbot], [box, chatbot, asked], queue=False, api_visibility="private").then(
             answer, ask_inputs, ask_outputs, api_visibility="private"
         )
@@ -171,7 +182,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             queue=False,
             api_visibility="private",
         )
-        copy.click(None, [plain], None, js="(text) => { if (text) navigator.clipboard.writeText(text); return []; }")
+        copy.click(None, [plain, lang], None, js=COPY_JS)
         bridge.submit(
             lambda request, turns, code: open_source(assistant, request, turns, code),
             [bridge, answers, lang],
@@ -180,11 +191,11 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         )
 
         # ------------------------------------------------------------ sources
-        def list_sources() -> tuple[list[list[object]], Any, Any]:
+        def list_sources(code: str) -> tuple[list[list[object]], Any, Any]:
             try:
                 records = assistant.sources()
             except SanadError as exc:  # a damaged manifest: say so, as text
-                gr.Warning(str(exc))
+                gr.Warning(localise_reason(str(exc), code))
                 records = []
             publishers = sorted({r.publisher for r in records if r.publisher})
             choices = [source_choice(r) for r in records]
@@ -193,15 +204,15 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         def read(name: str | None, code: str) -> str:
             return open_source(assistant, f"file:{name}", [], code) if name else ""
 
-        sources_tab.select(list_sources, None, [table, picker, outlets], api_visibility="private")
-        app.load(list_sources, None, [table, picker, outlets], api_visibility="private")
+        sources_tab.select(list_sources, lang, [table, picker, outlets], api_visibility="private")
+        app.load(list_sources, lang, [table, picker, outlets], api_visibility="private")
         picker.change(read, [picker, lang], reader, api_visibility="private")
 
         def add_articles(files: list[str] | None, code: str, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
             return add_uploaded(assistant, files, code, progress)
 
         add.click(add_articles, [upload, lang], report, api_visibility="private").then(
-            list_sources, None, [table, picker, outlets], api_visibility="private"
+            list_sources, lang, [table, picker, outlets], api_visibility="private"
         )
 
         # ------------------------------------------------------------ language
@@ -211,7 +222,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             return (
                 code,
                 gr.update(value=labels["header"], rtl=rtl),
-                gr.update(placeholder=labels["welcome"], label="سند · Sanad"),
+                gr.update(placeholder=labels["welcome"], label="سند · Sanad", rtl=rtl),
                 gr.update(placeholder=labels["placeholder"], rtl=rtl),
                 gr.update(value=labels["copy"]),
                 gr.update(value=labels["clear"]),
@@ -236,6 +247,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             + [sources_intro, table, picker, upload, add],
             queue=False,
             api_visibility="private",
+            js=LANGUAGE_JS,
         )
 
         def chat(message: str) -> Iterator[str]:
@@ -251,14 +263,15 @@ def launch(assistant: Assistant, host: str | None = None, port: int | None = Non
     """Serve the chat (default ``ui.host``/``ui.port``: 127.0.0.1:7860), with the login of ``ui.auth``
     if set; return the app (with ``prevent_thread_lock=True``, once it serves). Never shared publicly."""
     options = page_options(assistant)  # a missing login variable or file stops here, named
+    host, port = host or assistant.config.ui.host, port or assistant.config.ui.port
+    check_port(host, port)  # a busy port: one line naming --port
     app = build_app(assistant)
-    app.launch(
-        server_name=host or assistant.config.ui.host,
-        server_port=port or assistant.config.ui.port,
-        share=False,
-        **options,
-        **kwargs,
-    )
+    try:
+        app.launch(server_name=host, server_port=port, share=False, **options, **kwargs)
+    except OSError as exc:  # Gradio: "Cannot find empty port in range: …" (taken since the check)
+        if "port" not in str(exc).lower():
+            raise
+        raise PortBusy(port_busy_message(host, port)) from None
     return app
 
 

@@ -7,7 +7,7 @@ import html
 from ingest.manifest import FileRecord
 from rag.types import Citation
 
-__all__ = ["about_article", "meta_html", "source_choice"]
+__all__ = ["about_article", "format_size", "meta_html", "source_choice", "sources_rows"]
 
 
 def _html(text: str) -> str:
@@ -46,3 +46,25 @@ def source_choice(record: FileRecord) -> tuple[str, str]:
     about = about_article(record.title, record.publisher, record.published)
     value = record.file if record.record is None else f"{record.file}\x1f{record.record}"
     return (f"{about} — {record.name}" if about else record.name), value
+
+
+def format_size(size: int) -> str:
+    """A file size for people: bytes, KB or MB."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def sources_rows(records: list[FileRecord]) -> list[list[object]]:
+    """One table row per ingested article: headline, outlet, date, file (and record), size, chunks,
+    when ingested (UTC, to the minute)."""
+    return [
+        [r.title, r.publisher, r.published or "", r.name, format_size(r.size), r.chunks, _minute(r.ingested_at)]
+        for r in records
+    ]
+
+
+def _minute(stamp: str) -> str:
+    return stamp.replace("T", " ")[:16]

@@ -1,44 +1,91 @@
-"""The chat page's own CSS and the script that turns clicks on ``[n]`` into source requests."""
+"""The page script: the page's language and direction, clicks on ``[n]``, plain-text message labels,
+and the copy confirmation. The CSS is in :mod:`ui.style`."""
 
 from __future__ import annotations
 
 import json
 
-__all__ = ["BRIDGE_JS", "CSS"]
+from ui.labels import LABELS
+from ui.style import CSS
 
-CSS = """
-/* Each paragraph takes its direction from its own text: Arabic RTL, English LTR. */
-.message-content p, .message-content li, textarea, button, button * { unicode-bidi: plaintext; }
-/* File names and offsets read left to right inside Arabic lines. */
-.message-content code, .sanad-file bdi { direction: ltr; unicode-bidi: isolate; }
-a.sanad-cite { font-weight: 600; text-decoration: none; padding: 0 2px; border-radius: 4px;
-  background: rgba(37, 99, 235, .12); color: #1d4ed8; cursor: pointer; }
-a.sanad-cite:hover { background: rgba(37, 99, 235, .28); }
-.sanad-notfound { border-inline-start: 4px solid #d97706; background: rgba(217, 119, 6, .10);
-  padding: 4px 10px; border-radius: 6px; }
-.sanad-panel { padding: 8px 12px; line-height: 1.8; }
-.sanad-panel h3 { margin: 0 0 6px 0; }
-.sanad-passage { border-inline-start: 4px solid #2563eb; margin: 8px 0; padding: 6px 10px; white-space: pre-wrap; }
-.sanad-article { white-space: pre-wrap; max-height: 420px; overflow-y: auto; padding: 6px; }
-.sanad-panel mark { background: #fde68a; color: inherit; padding: 0 2px; }
-.sanad-refused { border-inline-start: 4px solid #dc2626; }
-.sanad-hidden { display: none !important; }
-.sanad-searched { font-size: .85em; opacity: .75; margin-bottom: 4px; }
-"""
+__all__ = ["BRIDGE_JS", "COPY_JS", "LANGUAGE_JS"]
 
-# Installed once by the hidden bridge: page styles, and clicks on [n] links (or window.sanadOpen(request),
-# used by the tests) become a "submit" event whose value is the request ("cite:TURN:N" or "file:NAME").
+_KEYS = ("copied", "nothing_copied", "copy_failed", "asked", "answered")
+_WORDS = {code: {key: labels[key] for key in _KEYS} for code, labels in LABELS.items()}
+
+# Installed once by the hidden bridge (its js_on_load: ``props``, ``trigger``):
+# - page styles;
+# - window.sanadLang(code): <html dir/lang> and Gradio's own strings (its i18n: changeLocale) in that language
+#   (Gradio draws its strings when a component first appears: those already on the page keep theirs);
+# - clicks on [n] links (Enter on a focused one clicks it too; or window.sanadOpen(request), used by the tests) become a
+#   "submit" event whose value is the request ("cite:TURN:N" or "file:NAME");
+# - each message's aria-label (Gradio puts the raw HTML there) becomes "Question: …"/"Answer: …" in plain text;
+# - window.sanadToast(text): a short polite status line.
 BRIDGE_JS = (
+    f"const words = {json.dumps(_WORDS, ensure_ascii=False)};"
     "if (!document.getElementById('sanad-style')) {"
     "  const style = document.createElement('style'); style.id = 'sanad-style';"
     f"  style.textContent = {json.dumps(CSS)}; document.head.appendChild(style); }}"
+    "window.sanadLang = async (code) => {"
+    "  const root = document.documentElement; window.sanadWanted = code;"
+    "  root.setAttribute('dir', code === 'ar' ? 'rtl' : 'ltr');"  # lang: Gradio's i18n sets it once its strings load
+    "  const urls = [...performance.getEntriesByType('resource').map((e) => e.name),"
+    "    ...[...document.querySelectorAll('link[rel=modulepreload], script[src]')].map((e) => e.href || e.src)];"
+    "  const url = urls.find((name) => /\\/assets\\/core-[\\w-]+\\.js$/.test(name || ''));"
+    "  try { (await import(url)).changeLocale(code); } catch (error) {"
+    "    console.warn('sanad: locale', error); root.setAttribute('lang', code); }"
+    "};"
+    "if (!window.sanadLangWatch) { window.sanadLangWatch = true;"  # Gradio may set its locale later, from the browser's
+    "  new MutationObserver(() => { const want = window.sanadWanted;"
+    "    if (want && document.documentElement.getAttribute('lang') !== want) window.sanadLang(want); })"
+    "  .observe(document.documentElement, {attributes: true, attributeFilter: ['lang']}); }"
+    # The page opens in Arabic (the switch's first choice). Gradio sets up its own locale while the page starts
+    # (from the browser's); asking again a few times over the first seconds makes Arabic stick.
+    "for (const wait of [0, 500, 1500, 3000, 6000]) {"
+    "  setTimeout(() => window.sanadLang(window.sanadWanted || 'ar'), wait); }"
     "window.sanadOpen = (request) => { props.value = request + '|' + Date.now(); trigger('submit'); };"
-    "if (!window.sanadClicks) { window.sanadClicks = true;"
-    "  document.addEventListener('click', (event) => {"
-    "    const link = event.target.closest && event.target.closest('a.sanad-cite, a[href^=\"#sanad-cite-\"]');"
-    "    if (!link) return;"
-    "    event.preventDefault(); event.stopPropagation();"
-    "    const m = (link.getAttribute('href') || '').match(/^#sanad-cite-(\\d+)-(\\d+)$/);"
-    "    if (m) window.sanadOpen('cite:' + m[1] + ':' + m[2]);"
-    "  }, true); }"
+    "window.sanadToast = (text) => {"
+    "  let toast = document.getElementById('sanad-toast');"
+    "  if (!toast) { toast = document.createElement('div'); toast.id = 'sanad-toast';"
+    "    toast.setAttribute('role', 'status'); toast.setAttribute('aria-live', 'polite');"
+    "    document.body.appendChild(toast); }"
+    "  toast.textContent = text; toast.classList.add('sanad-shown');"
+    "  clearTimeout(window.sanadToastTimer);"
+    "  window.sanadToastTimer = setTimeout(() => toast.classList.remove('sanad-shown'), 2500);"
+    "};"
+    "const plainLabels = () => {"
+    "  const code = document.documentElement.getAttribute('lang') === 'en' ? 'en' : 'ar';"
+    "  for (const el of document.querySelectorAll('#sanad-chat [aria-label]')) {"
+    "    const m = el.getAttribute('aria-label').match(/^(user|bot|assistant)'s message: /);"
+    "    if (m) el.dataset.sanadRole = m[1] === 'user' ? 'asked' : 'answered';"
+    "    if (!el.dataset.sanadRole) continue;"
+    "    const text = (el.innerText || el.textContent || '').replace(/\\s+/g, ' ').trim();"
+    "    const label = words[code][el.dataset.sanadRole] + ': ' + text;"
+    "    if (el.getAttribute('aria-label') !== label) el.setAttribute('aria-label', label);"
+    "  } };"
+    "if (!window.sanadWatch) { window.sanadWatch = true;"
+    "  const watch = () => { const chat = document.getElementById('sanad-chat');"
+    "    if (!chat) return setTimeout(watch, 200);"
+    "    new MutationObserver(plainLabels).observe(chat,"
+    "      {subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['aria-label']});"
+    "    plainLabels(); };"
+    "  watch();"
+    "  const open = (link) => { const m = (link.getAttribute('href') || '').match(/^#sanad-cite-(\\d+)-(\\d+)$/);"
+    "    if (m) window.sanadOpen('cite:' + m[1] + ':' + m[2]); };"
+    "  const find = (event) => event.target.closest && event.target.closest('a.sanad-cite, a[href^=\"#sanad-cite-\"]');"
+    "  document.addEventListener('click', (event) => { const link = find(event); if (!link) return;"
+    "    event.preventDefault(); event.stopPropagation(); open(link); }, true); }"
+)
+
+#: The language switch, in the page first: direction and Gradio's strings follow at once.
+LANGUAGE_JS = (
+    "(choice) => { if (window.sanadLang) window.sanadLang(choice === 'English' ? 'en' : 'ar'); return [choice]; }"
+)
+
+#: "Copy answer with sources": write the plain answer to the clipboard and say so (or that there is none).
+COPY_JS = (
+    f"(text, code) => {{ const words = {json.dumps(_WORDS, ensure_ascii=False)}; const w = words[code] || words.ar;"
+    "  const say = (t) => window.sanadToast && window.sanadToast(t);"
+    "  if (!text) { say(w.nothing_copied); return []; }"
+    "  navigator.clipboard.writeText(text).then(() => say(w.copied), () => say(w.copy_failed)); return []; }"
 )

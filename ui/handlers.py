@@ -9,7 +9,7 @@ from ingest.errors import SanadError
 from rag.assistant import Assistant
 from rag.index.layout import EmptyIndexError
 from rag.types import Answer, Citation, SearchFilters
-from ui.labels import LABELS
+from ui.labels import LABELS, localise_reason
 from ui.render import (
     render_answer,
     render_article,
@@ -43,8 +43,10 @@ def chat_events(
     top_k: int | None = None,
     mode: str | None = None,
     filters: SearchFilters | None = None,
+    lang: str | None = None,
 ) -> Iterator[Event]:
-    """The answer to ``message`` as events: the text so far, then the answer (or an error to show)."""
+    """The answer to ``message`` as events: the text so far, then the answer (or an error to show,
+    in ``lang``; in Arabic and English when ``lang`` is None, as for the ``/chat`` API)."""
     text = ""
     try:
         for piece in assistant.stream(message, history, top_k=top_k, mode=mode, filters=filters):
@@ -55,9 +57,15 @@ def chat_events(
                 text += part
                 yield "text", text
     except EmptyIndexError:
-        yield "error", "⚠️ الفهرس فارغ: شغّل `sanad ingest` أولاً. / The index is empty: run `sanad ingest` first."
+        yield "error", _said(lang, "empty_index")
     except SanadError as exc:  # damaged or mismatched index, store unreachable, model server down: say so
-        yield "error", f"⚠️ تعذّر الإجابة. / Cannot answer: {render_error(str(exc))}"
+        yield "error", _said(lang, "cannot_answer", reason=render_error(localise_reason(str(exc), lang or "en")))
+
+
+def _said(lang: str | None, key: str, **values: str) -> str:
+    """Label ``key`` filled with ``values`` in ``lang``, or in Arabic then English (one line each)."""
+    codes = [lang] if lang in LABELS else ["ar", "en"]
+    return "\n\n".join(LABELS[code][key].format(**values) for code in codes)
 
 
 def respond(assistant: Assistant, message: str, history: list[Any]) -> Iterator[str]:
@@ -75,7 +83,7 @@ def open_source(assistant: Assistant, request: str, answers: list[list[dict[str,
         if kind == "cite" and turn.isdigit() and n.isdigit():
             cited = [c for c in answers[int(turn)] if c["n"] == int(n)] if int(turn) < len(answers) else []
             if not cited:
-                return render_refusal(f"{request}: no such source in this chat", lang)
+                return render_refusal(LABELS[lang]["no_such_source"].format(request=request), lang)
             citation = Citation(**cited[0])
             source = assistant.read_source(citation.file, citation.root, record=citation.record)
             return render_citation_panel(citation, source, lang)
@@ -84,7 +92,7 @@ def open_source(assistant: Assistant, request: str, answers: list[list[dict[str,
             return render_article(assistant.read_source(name, record=record or None), lang)
     except SanadError as exc:  # refused (SourceRefused), or a damaged manifest
         return render_refusal(str(exc), lang)
-    return render_refusal(f"{request}: not a source request", lang)
+    return render_refusal(LABELS[lang]["not_a_request"].format(request=request), lang)
 
 
 def add_articles(
@@ -106,5 +114,5 @@ def add_articles(
     try:
         report, refused = assistant.add_articles(files, progress=report_progress)
     except SanadError as exc:  # index busy, mismatched, unreachable; the folder is as it was
-        return f"⚠️ {render_error(str(exc))}"
+        return labels["cannot_add"].format(reason=render_error(localise_reason(str(exc), lang)))
     return render_ingest_report(report, refused, lang)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import typing
 
 from rag.config import AnswerConfig
 
-__all__ = ["ANSWER_MODES", "EXAMPLES", "LABELS", "LANGUAGES"]
+__all__ = ["ANSWER_MODES", "EXAMPLES", "LABELS", "LANGUAGES", "localise_reason"]
 
 EXAMPLES = [
     "كم دولة صوتت بالموافقة على قرار الجمعية العامة بشأن سوريا؟",
@@ -28,7 +29,7 @@ LABELS: dict[str, dict[str, str]] = {
         "welcome": "### أهلاً بك في سند\nاختر سؤالاً من الأمثلة أو اكتب سؤالك.",
         "copy": "نسخ الإجابة مع المصادر",
         "clear": "محادثة جديدة",
-        "settings": "الإعدادات",
+        "settings": "إعدادات البحث",
         "top_k": "عدد المقاطع التي يُبحث فيها",
         "mode": "طريقة الإجابة (extractive: اقتباس، llm: نموذج لغوي)",
         "sources_intro": "### المقالات في الأرشيف\nاختر مقالاً لقراءته، أو أضف مقالات (نصوص ‎.txt/.md‎، صفحات ‎.html‎، "
@@ -42,6 +43,17 @@ LABELS: dict[str, dict[str, str]] = {
         "publishers": "المصادر (الصحف والمواقع)",
         "no_corpus": "⚠️ لم يُحدَّد مجلد المقالات (corpus.path) في الإعدادات؛ لا يمكن الإضافة.",
         "no_files": "⚠️ لم تُختر ملفات.",
+        "copied": "نُسخت الإجابة مع مصادرها",
+        "nothing_copied": "لا إجابة لنسخها بعد",
+        "copy_failed": "تعذّر النسخ؛ لم يسمح المتصفح بالوصول إلى الحافظة",
+        "asked": "سؤالك",
+        "answered": "إجابة سند",
+        "empty_index": "⚠️ الفهرس فارغ: شغّل `sanad ingest` أولاً.",
+        "cannot_answer": "⚠️ تعذّرت الإجابة: {reason}",
+        "cannot_add": "⚠️ تعذّرت الإضافة: {reason}",
+        "no_such_source": "{request}: لا مصدر بهذا الرقم في هذه المحادثة",
+        "not_a_request": "{request}: ليس طلب مصدر",
+        "no_sources": "لا مصادر لهذه الإجابة: لم تُوجد في المقالات.",
     },
     "en": {
         "header": "## Sanad · سند\nAsk about the archived news articles; every answer quotes the articles, with "
@@ -51,7 +63,7 @@ LABELS: dict[str, dict[str, str]] = {
         "welcome": "### Welcome to Sanad\nPick an example question or type your own.",
         "copy": "Copy answer with sources",
         "clear": "Clear chat",
-        "settings": "Settings",
+        "settings": "Search settings",
         "top_k": "Passages searched",
         "mode": "Answer mode (extractive: quotes; llm: a language model)",
         "sources_intro": "### Articles in the archive\nPick an article to read it, or add articles (.txt, .md, .html, "
@@ -65,5 +77,63 @@ LABELS: dict[str, dict[str, str]] = {
         "publishers": "Outlets",
         "no_corpus": "⚠️ No articles folder (corpus.path) is configured; cannot add.",
         "no_files": "⚠️ No files chosen.",
+        "copied": "Copied the answer with its sources",
+        "nothing_copied": "No answer to copy yet",
+        "copy_failed": "Could not copy: the browser refused the clipboard",
+        "asked": "Your question",
+        "answered": "Sanad's answer",
+        "empty_index": "⚠️ The index is empty: run `sanad ingest` first.",
+        "cannot_answer": "⚠️ Cannot answer: {reason}",
+        "cannot_add": "⚠️ Cannot add: {reason}",
+        "no_such_source": "{request}: no such source in this chat",
+        "not_a_request": "{request}: not a source request",
+        "no_sources": "No sources for this answer: it is not in the articles.",
     },
 }
+
+
+#: Why Sanad refused a file or a source (its messages are English), in Arabic: pattern -> template.
+_REASONS_AR: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"not an article file \(expected (?P<x>[^)]*)\)"), "ليس ملف مقال (المقبول: {x})"),
+    (
+        re.compile(r"the articles folder holds a link or folder of that name; not replaced"),
+        "في مجلد المقالات رابط أو مجلد بهذا الاسم؛ لم يُستبدل",
+    ),
+    (re.compile(r"binary file \((?P<x>[^)]*)\), not text"), "ملف ثنائي وليس نصاً"),
+    (re.compile(r"empty file.*"), "ملف فارغ"),
+    (
+        re.compile(r"not UTF-8 and not readable as Windows-1256; save it as UTF-8"),
+        "ليس بترميز UTF-8 ولا Windows-1256؛ احفظه بترميز UTF-8",
+    ),
+    (re.compile(r"too large \(over (?P<x>\d+) MiB\).*"), "أكبر من {x} ميغابايت؛ قسّمه إلى مقالات بحجم معقول"),
+    (re.compile(r"no text to index \(no words found\)"), "لا نص فيه للفهرسة (لا كلمات)"),
+    (re.compile(r"damaged or not a PDF \((?P<x>.*)\)"), "ملف PDF تالف أو ليس PDF ({x})"),
+    (
+        re.compile(r"no text layer \(scanned PDF\?\); run OCR on it first"),
+        "لا طبقة نص فيه (PDF ممسوح ضوئياً؟)؛ مرّره على OCR أولاً",
+    ),
+    (
+        re.compile(r"encrypted PDF \(password-protected\); save an unprotected copy"),
+        "PDF مشفّر بكلمة مرور؛ احفظ نسخة غير محمية",
+    ),
+    (re.compile(r"not a Word document \(\.docx is a zip package\).*"), "ليس مستند Word (ملف ‎.docx‎ حزمة zip)"),
+    (re.compile(r"no article text found in the page"), "لم يُعثر على نص مقال في الصفحة"),
+    (re.compile(r"unsupported type \((?P<x>[^)]*)\)"), "نوع غير مدعوم ({x})"),
+    (re.compile(r"not a date \(write YYYY-MM-DD\)"), "ليس تاريخاً (اكتبه بالشكل YYYY-MM-DD)"),
+    (re.compile(r"since (?P<a>\S+) is after until (?P<b>\S+)"), "تاريخ البداية {a} بعد تاريخ النهاية {b}"),
+    (re.compile(r"refused: not a file name inside the corpus"), "رُفض: ليس اسم ملف داخل مجلد المقالات"),
+    (re.compile(r"refused: not an ingested article"), "رُفض: ليس مقالاً مُدخلاً في الأرشيف"),
+    (re.compile(r"refused: it leads outside the corpus folder"), "رُفض: يقود إلى خارج مجلد المقالات"),
+]
+
+
+def localise_reason(reason: str, lang: str) -> str:
+    """``reason`` (an English message from ``rag``/``ingest``, often ``NAME: why``) in ``lang``;
+    unchanged in English or when it is not one Sanad knows."""
+    if lang != "ar":
+        return reason
+    for pattern, template in _REASONS_AR:
+        found = pattern.search(reason)
+        if found:
+            return reason[: found.start()] + template.format(**found.groupdict()) + reason[found.end() :]
+    return reason

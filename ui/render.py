@@ -6,15 +6,14 @@ import html
 import re
 from pathlib import Path
 
-from ingest.manifest import FileRecord
 from ingest.textnorm import is_arabic
 from rag.index.report import IngestReport
 from rag.sources import SourceText
 from rag.types import Answer, Citation
 from ui.articles import about_article, meta_html
+from ui.labels import localise_reason
 
 __all__ = [
-    "format_size",
     "plain_answer",
     "render_answer",
     "render_article",
@@ -28,7 +27,7 @@ __all__ = [
     "render_refusal",
     "render_searched",
     "render_sources",
-    "sources_rows",
+    "source_line",
 ]
 
 _LRI, _PDI = "\u2066", "\u2069"  # Unicode left-to-right isolate / pop directional isolate
@@ -117,8 +116,9 @@ def _linked_markers(escaped: str, turn: int, numbers: set[int]) -> str:
 _SHOW = "اعرض المقطع · show the passage"
 
 
-def render_chat_answer(answer: Answer, turn: int) -> str:
-    """An answer as the chat shows it: clickable ``[n]`` markers, then the numbered sources.
+def render_chat_answer(answer: Answer, turn: int, lang: str = "ar") -> str:
+    """An answer as the chat shows it: the fact of each quote in a ``<mark>``, clickable ``[n]``
+    markers, then one compact line per source (:func:`source_line`); the full quote is in the panel.
 
     ``turn`` numbers the answer in the conversation (the links name it). A "not in the articles"
     answer is framed differently (``sanad-notfound``) and has no sources.
@@ -127,13 +127,38 @@ def render_chat_answer(answer: Answer, turn: int) -> str:
     if not answer.found:
         return f'{searched}<div dir="auto" class="sanad-notfound">\n\n⚠️ *{_escape(answer.answer)}*\n\n</div>'
     numbers = {c.n for c in answer.citations}
-    body = _linked_markers(_escape(answer.answer), turn, numbers)
+    body = _linked_markers(_marked_answer(answer), turn, numbers)
     heading = _sources_heading(answer)
     lines = [f'{searched}<div dir="auto" class="sanad-answer">\n\n{body}\n\n</div>', "", f"**{heading}**", ""]
     for c in answer.citations:
         marker = _linked_markers(f"\\[{c.n}\\]", turn, numbers)
-        lines.append(f"- {marker} {_about(c)}{_where(c)}: «{_focused_quote(c)}»")
+        lines.append(f"- {marker} · {source_line(c, lang)}")
     return "\n".join(lines)
+
+
+def source_line(citation: Citation, lang: str = "ar") -> str:
+    """The compact line naming source ``[n]`` under an answer, after its marker: headline · outlet ·
+    date (what is known), then the file (its record, its PDF page) and the offsets (Markdown, escaped)."""
+    del lang  # every part is the article's own or a number: nothing to translate
+    about = about_article(citation.title, citation.publisher, citation.published)
+    head = f"**{_escape(about)}** · " if about else ""
+    return f"{head}{_where(citation)} · {_LRI}{citation.start}–{citation.end}{_PDI}"
+
+
+def _marked_answer(answer: Answer) -> str:
+    """The answer as text, each quoted sentence's focus (the clause that answers) in a ``<mark>``.
+    Sentences the answer does not quote word for word (an LLM's answer) are left as they are."""
+    text, spans = answer.answer, []
+    for citation in answer.citations:
+        found = text.find(citation.text) if citation.text else -1
+        if found >= 0:
+            spans.append((found, found + len(citation.text), citation))
+    pieces, at = [], 0
+    for start, end, citation in sorted(spans, key=lambda span: span[0]):
+        if start >= at:  # one mark per sentence, even when two sources quote it
+            pieces += [_escape(text[at:start]), _focused_quote(citation)]
+            at = end
+    return "".join([*pieces, _escape(text[at:])])
 
 
 def _focused_quote(citation: Citation) -> str:
@@ -162,10 +187,14 @@ def plain_answer(answer: Answer) -> str:
     return "\n".join([answer.answer, "", f"{heading}:", *sources])
 
 
-def _highlighted(text: str, start: int, end: int) -> str:
-    """``text`` escaped, with ``text[start:end]`` in a ``<mark>``."""
+def _highlighted(text: str, start: int, end: int, focus: tuple[int, int] | None = None) -> str:
+    """``text`` escaped, with ``text[start:end]`` in a ``<mark>`` (and ``text[focus]`` inside it in bold)."""
     start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
-    return f"{_html(text[:start])}<mark>{_html(text[start:end])}</mark>{_html(text[end:])}"
+    inner = _html(text[start:end])
+    if focus is not None and start <= focus[0] < focus[1] <= end:
+        lo, hi = focus
+        inner = f"{_html(text[start:lo])}<b>{_html(text[lo:hi])}</b>{_html(text[hi:end])}"
+    return f"{_html(text[:start])}<mark>{inner}</mark>{_html(text[end:])}"
 
 
 def render_citation_panel(citation: Citation, source: SourceText, lang: str = "ar") -> str:
@@ -184,6 +213,9 @@ def render_citation_panel(citation: Citation, source: SourceText, lang: str = "a
     else:
         lo, hi = min(citation.passage_start, citation.start), max(citation.passage_end, citation.end)
         passage = _highlighted(text[lo:hi], citation.start - lo, citation.end - lo)
+        focus_lo, focus_hi = (citation.focus_start or citation.start) - lo, (citation.focus_end or citation.end) - lo
+        if (focus_lo, focus_hi) != (citation.start - lo, citation.end - lo) and focus_lo < focus_hi:
+            passage = _highlighted(text[lo:hi], citation.start - lo, citation.end - lo, (focus_lo, focus_hi))
     title = f"المصدر [{citation.n}]" if ar else f"Source [{citation.n}]"
     whole = "اقرأ المقال كاملاً" if ar else "Read the whole article"
     return (
@@ -214,9 +246,13 @@ def render_article(source: SourceText, lang: str = "ar") -> str:
 
 
 def render_refusal(message: str, lang: str = "ar") -> str:
-    """A refused or failed source request, shown as text."""
-    label = "رُفض الطلب" if lang == "ar" else "Refused"
-    return f'<div class="sanad-panel sanad-refused" dir="auto"><h3>{label}</h3><p dir="ltr">{_html(message)}</p></div>'
+    """A refused or failed source request, shown as text in the page's language (the name it quotes
+    reads left to right)."""
+    ar = lang == "ar"
+    label = "رُفض الطلب" if ar else "Refused"
+    name, sep, why = localise_reason(message, lang).partition(": ")
+    shown = f'<bdi dir="ltr">{_html(name)}</bdi>{sep}{_html(why)}' if sep else _html(name)
+    return f'<div class="sanad-panel sanad-refused" dir="{"rtl" if ar else "ltr"}"><h3>{label}</h3><p>{shown}</p></div>'
 
 
 def render_panel_hint(lang: str = "ar") -> str:
@@ -228,40 +264,18 @@ def render_panel_hint(lang: str = "ar") -> str:
     return f'<div class="sanad-panel sanad-hint" dir="ltr"><h3>Source</h3><p>{text}</p></div>'
 
 
-def format_size(size: int) -> str:
-    """A file size for people: bytes, KB or MB."""
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / 1024 / 1024:.1f} MB"
-
-
-def sources_rows(records: list[FileRecord]) -> list[list[object]]:
-    """One table row per ingested article: headline, outlet, date, file (and record), size, chunks,
-    when ingested (UTC, to the minute)."""
-    return [
-        [r.title, r.publisher, r.published or "", r.name, format_size(r.size), r.chunks, _minute(r.ingested_at)]
-        for r in records
-    ]
-
-
-def _minute(stamp: str) -> str:
-    return stamp.replace("T", " ")[:16]
-
-
 def render_ingest_report(report: IngestReport, refused: list[tuple[str, str]], lang: str = "ar") -> str:
     """What an upload did: files added/updated/unchanged, and each refused or failed file with its reason."""
     ar = lang == "ar"
     lines = [
         (
-            f"✅ أُضيف {len(report.added)}، حُدّث {len(report.updated)}، بلا تغيير {len(report.unchanged)}"
+            f"✓ أُضيف {len(report.added)}، حُدّث {len(report.updated)}، بلا تغيير {len(report.unchanged)}"
             if ar
-            else f"✅ {len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged"
+            else f"✓ {len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged"
         )
     ]
     for name in [*report.added, *report.updated]:
-        lines.append(f"- ✅ `{name}`")
+        lines.append(f"- ✓ `{name}`")
     for name, reason in [*refused, *report.failed]:
-        lines.append(f"- ❌ `{Path(name).name}`: {_escape(reason)}")
+        lines.append(f"- ✗ `{Path(name).name}`: {_escape(localise_reason(reason, lang))}")
     return "\n".join(lines)

@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import contextlib
-import errno
-import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -13,18 +11,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from ingest.errors import SanadError
 from rag.assistant import Assistant
 from ui.api.guard import AnswerSlots, ApiGuard, error_body, load_api_token
 from ui.api.mcp_tools import build_mcp
 from ui.api.openai_routes import openai_router
 from ui.api.rest import rest_router
+from ui.ports import check_port
 
-__all__ = ["PortBusy", "build_server", "check_port", "serve", "serve_stdio"]
-
-
-class PortBusy(SanadError, OSError):
-    """The address to serve on is taken (the message names ``--port``)."""
+__all__ = ["build_server", "serve", "serve_stdio"]
 
 
 def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -65,21 +59,6 @@ def build_server(assistant: Assistant, host: str = "127.0.0.1", chat: bool = Tru
 
         app = gr.mount_gradio_app(app, build_app(assistant), path="/", **page_options(assistant))
     return app
-
-
-def check_port(host: str, port: int) -> None:
-    """Fail early, in one line naming ``--port``, when ``host:port`` is taken.
-
-    Raises:
-        PortBusy: something already listens there (or the address cannot be bound).
-    """
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError as exc:
-            why = "is in use" if exc.errno == errno.EADDRINUSE else f"cannot be bound ({exc.strerror or exc})"
-            raise PortBusy(f"{host}:{port} {why}: pick another port with --port (or set ui.port)") from exc
 
 
 def serve(assistant: Assistant, host: str | None = None, port: int | None = None, **uvicorn_options: Any) -> None:

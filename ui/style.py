@@ -1,0 +1,64 @@
+"""The chat page's CSS: right to left in Arabic (mirrored in English), Arabic fonts, small screens."""
+
+from __future__ import annotations
+
+__all__ = ["CSS"]
+
+#: Fonts that draw Arabic well, the first installed one wins; DejaVu Sans (Debian's default) has Arabic too.
+_FONTS = '"Noto Naskh Arabic", "Noto Sans Arabic", "Amiri", "Segoe UI", Tahoma, "DejaVu Sans", system-ui, sans-serif'
+
+CSS = (
+    """
+/* The page's direction is set on <html> (dir="rtl" in Arabic, "ltr" in English) by the page script:
+   rows, tabs, sliders and tables follow it, so the chat column stands first in reading order. */
+.gradio-container { --font: FONTS; font-family: var(--font); }
+/* Gradio marks every block without rtl=True dir="ltr": in Arabic those follow the page too
+   (file names and offsets, in <bdi dir="ltr"> and .sanad-offsets, stay left to right). */
+html[dir="rtl"] .gradio-container [dir="ltr"]:not(bdi):not(.sanad-offsets):not(code) { direction: rtl; }
+.gradio-container textarea, .gradio-container input, .gradio-container button,
+#sanad-sources th, #sanad-sources th *, #sanad-sources td { font-family: var(--font) !important; }
+/* Each paragraph takes its direction from its own text: Arabic RTL, English LTR. */
+.message-content p, .message-content li, textarea, button, button * { unicode-bidi: plaintext; }
+/* File names and offsets read left to right inside Arabic lines. */
+.gradio-container code, .sanad-file bdi, .sanad-offsets { direction: ltr; unicode-bidi: isolate; }
+/* The passages slider fills from its start (the right, in Arabic). */
+html[dir="rtl"] .gradio-container input[type=range]::-webkit-slider-runnable-track {
+  background: linear-gradient(to left, var(--slider-color) var(--range_progress),
+    var(--neutral-200) var(--range_progress)); }
+html[dir="rtl"] .gradio-container input[type=radio], html[dir="rtl"] .gradio-container input[type=checkbox] {
+  margin-inline-end: var(--spacing-lg, 8px); }
+#sanad-sources table { direction: inherit; }
+#sanad-sources th, #sanad-sources td { text-align: start !important; }
+a.sanad-cite { font-weight: 600; text-decoration: none; padding: 0 2px; border-radius: 4px;
+  background: rgba(37, 99, 235, .12); color: #1d4ed8; cursor: pointer; }
+a.sanad-cite:hover, a.sanad-cite:focus-visible { background: rgba(37, 99, 235, .28); outline: 2px solid #1d4ed8; }
+.sanad-notfound { border-inline-start: 4px solid #d97706; background: rgba(217, 119, 6, .10);
+  padding: 4px 10px; border-radius: 6px; }
+.sanad-answer mark { background: #fde68a; color: inherit; padding: 0 2px; border-radius: 3px; }
+.sanad-sourcelist { font-size: .9em; opacity: .9; }
+.sanad-panel { padding: 8px 12px; line-height: 1.8; }
+.sanad-panel h3 { margin: 0 0 6px 0; }
+.sanad-passage { border-inline-start: 4px solid #2563eb; margin: 8px 0; padding: 6px 10px; white-space: pre-wrap; }
+.sanad-article { white-space: pre-wrap; max-height: 420px; overflow-y: auto; padding: 6px; }
+.sanad-panel mark { background: #fde68a; color: inherit; padding: 0 2px; }
+.sanad-panel mark b { background: #fbbf24; font-weight: inherit; }
+.sanad-refused { border-inline-start: 4px solid #dc2626; }
+.sanad-hidden { display: none !important; }
+.sanad-searched { font-size: .85em; opacity: .75; margin-bottom: 4px; }
+.sanad-ok { color: #15803d; font-weight: 700; }
+.sanad-bad { color: #b91c1c; font-weight: 700; }
+#sanad-toast { position: fixed; inset-block-end: 24px; inset-inline-start: 50%; transform: translateX(-50%);
+  background: #1f2937; color: #fff; padding: 8px 16px; border-radius: 8px; z-index: 1000;
+  opacity: 0; transition: opacity .2s; pointer-events: none; }
+[dir="rtl"] #sanad-toast { transform: translateX(50%); }
+#sanad-toast.sanad-shown { opacity: 1; }
+/* Small screens: the header above the language switch, nothing wider than the screen. */
+@media (max-width: 640px) {
+  #sanad-top { flex-direction: column; align-items: stretch; }
+  #sanad-top > * { min-width: 0 !important; width: 100%; }
+  .gradio-container { overflow-x: hidden; }
+  .gradio-container * { min-width: 0; }
+  .gradio-container .message-content, .sanad-panel { overflow-wrap: anywhere; }
+}
+"""
+).replace("FONTS", _FONTS)
