@@ -17,7 +17,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from ingest.ids import chunk_of_sentence, file_key_of
-from ingest.textnorm import tokenize
+from ingest.textnorm import is_arabic, tokenize
 from rag.config import RetrievalConfig
 from rag.lexical import LexicalIndex
 from rag.store.records import DOCUMENT_KEY, filter_where, is_complete, passage_from_row
@@ -109,10 +109,14 @@ class HybridRetriever:
         self.lexical = lexical
         self.sentences = sentences
 
-    def dense_hits(self, query_embedding: list[float], allowed: set[str] | None = None) -> list[tuple[str, float]]:
+    def dense_hits(
+        self, query_embedding: list[float], allowed: set[str] | None = None, sentences: bool | None = None
+    ) -> list[tuple[str, float]]:
         """The dense retriever's candidates, ``(chunk id, exp(-distance))``, best first; only chunks in
-        ``allowed`` when it is given (filtered in the query, before the best are taken)."""
-        sentence_level = self.config.dense_unit == "sentence" and self.sentences is not None
+        ``allowed`` when it is given (filtered in the query, before the best are taken). ``sentences``:
+        compare with each sentence (a chunk scoring as its best), default ``retrieval.dense_unit: sentence``."""
+        wanted = self.config.dense_unit == "sentence" if sentences is None else sentences
+        sentence_level = wanted and self.sentences is not None
         n = self.config.candidates * (_SENTENCES_PER_CHUNK if sentence_level else 1)
         where = None
         if allowed is not None:  # the chunks (or their articles' sentences) the filters keep
@@ -151,7 +155,10 @@ class HybridRetriever:
         if mode != "lexical":
             # Ids and distances only: the texts of the few passages kept are fetched after fusion.
             # Scores as ChromaVectorStore gives them (exp(-distance)).
-            dense = self.dense_hits(query_embedding, allowed)
+            by_sentence = self.config.dense_unit == "sentence" or (
+                self.config.dense_unit == "auto" and is_arabic(question)
+            )
+            dense = self.dense_hits(query_embedding, allowed, by_sentence)
         timings["dense"] = _lap(clock)
 
         clock = time.perf_counter()

@@ -69,10 +69,10 @@ class EmbeddingConfig(Section):
         1, ge=1, description="CPU threads for the encoder (1 is fastest on 2 cores); null = library default."
     )
     chunk_vectors: Literal["encode", "sentence_mean"] = Field(
-        "sentence_mean",
+        "encode",
         description="How a chunk's retrieval vector is made at ingest: encode its text, or (sentence_mean) the "
-        "normalised mean of its quotable sentences' vectors, so each character is encoded once "
-        "(needs store.sentence_vectors).",
+        "normalised mean of its quotable sentences' vectors, so each character is encoded once (needs "
+        "store.sentence_vectors; with retrieval.dense_unit: sentence chunk vectors do not rank at all).",
     )
 
     @model_validator(mode="after")
@@ -137,10 +137,12 @@ class RetrievalConfig(Section):
     )
     top_k: int = Field(5, ge=1, le=100, description="Passages returned after fusion.")
     candidates: int = Field(30, ge=1, le=1000, description="Passages each retriever proposes before fusion.")
-    dense_unit: Literal["chunk", "sentence"] = Field(
-        "sentence",
+    dense_unit: Literal["auto", "chunk", "sentence"] = Field(
+        "auto",
         description="What the dense retriever compares the question with: each chunk's vector, or (sentence) "
-        "each quotable sentence's, a chunk scoring as its best sentence (needs store.sentence_vectors).",
+        "each quotable sentence's, a chunk scoring as its best sentence (needs store.sentence_vectors). "
+        "auto: sentences for questions in Arabic script, chunks for the others (an English question over "
+        "Arabic articles has only the encoder's evidence, which the best-of-many sentence inflates).",
     )
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant (fusion: rrf).")
     dense_weight: float = Field(1.0, ge=0, description="Weight of the dense retriever in the fusion.")

@@ -91,7 +91,7 @@ def test_article_boost_lifts_the_passages_of_the_best_article() -> None:
 
 
 def test_dense_over_sentences_scores_a_chunk_as_its_best_sentence(seed_assistant: Assistant) -> None:
-    """retrieval.dense_unit: sentence: the question is compared with every stored sentence vector."""
+    """retrieval.dense_unit: auto, an Arabic question: it is compared with every stored sentence vector."""
     import math
 
     import numpy as np
@@ -100,10 +100,10 @@ def test_dense_over_sentences_scores_a_chunk_as_its_best_sentence(seed_assistant
     from rag.embeddings import cosine_similarities
     from rag.store.chroma import open_sentence_vectors
 
-    assert seed_assistant.config.retrieval.dense_unit == "sentence"
+    assert seed_assistant.config.retrieval.dense_unit == "auto"
     question = "من هو قائد لواء التوحيد؟"
     retriever, _ = seed_assistant.reader.open()
-    hits = retriever.dense_hits(seed_assistant.embed_model.get_query_embedding(question))
+    hits = retriever.dense_hits(seed_assistant.embed_model.get_query_embedding(question), sentences=True)
     stored = open_sentence_vectors(seed_assistant.config.store, seed_assistant.index_dir).collection.get(
         include=["embeddings"]
     )

@@ -88,8 +88,8 @@ def load_api_token(spec: str | None) -> str | None:
     return token
 
 
-class SlotsFull(Exception):
-    """Every answer slot is taken and the waiting line is full."""
+class SlotsFull(SanadError, RuntimeError):
+    """Every answer slot is taken and the waiting line is full (the message says so)."""
 
 
 class AnswerSlots:
@@ -192,7 +192,7 @@ class ApiGuard:
         return bounded
 
 
-class _BodyTooLarge(Exception):
+class _BodyTooLarge(SanadError, ValueError):
     def __init__(self, limit: int):
         super().__init__(f"request body over {limit} bytes")
 
