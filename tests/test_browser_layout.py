@@ -101,9 +101,9 @@ def test_upload_box_and_gradio_strings_speak_arabic(served, page) -> None:
         assert "Drop File Here" not in upload.inner_text() and "Click to Upload" not in upload.inner_text()
         for selector in ("#sanad-upload", "#sanad-sources"):
             assert fresh.locator(selector).evaluate("e => getComputedStyle(e).direction") == "rtl", selector
-        # The table reads from the right: the file column is the rightmost.
+        # The table reads from the right: the first column (the headline) is the rightmost.
         headers = fresh.locator("#sanad-sources th")
-        expect(headers.first).to_contain_text("الملف", timeout=WAIT)
+        expect(headers.first).to_contain_text("العنوان", timeout=WAIT)
         assert headers.first.bounding_box()["x"] > headers.nth(1).bounding_box()["x"]
     finally:
         fresh.close()
