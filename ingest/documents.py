@@ -18,7 +18,7 @@ from ingest.formats.html import read_html
 from ingest.formats.pdf import read_pdf
 from ingest.formats.records import DEFAULT_FIELDS, Fields, read_csv, read_json, read_jsonl
 from ingest.formats.text import read_text
-from ingest.loader import MAX_FILE_BYTES, ArticleError
+from ingest.loader import MAX_FILE_BYTES, ArticleError, read_bounded
 
 __all__ = ["MAX_EXPORT_BYTES", "SUPPORTED_EXTENSIONS", "FileBytes", "extract", "is_single", "read_bytes"]
 
@@ -46,15 +46,7 @@ def read_bytes(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> FileBytes:
     """
     suffix = path.suffix.lower()
     limit = max(max_bytes, MAX_EXPORT_BYTES) if suffix in {*_MANY, ".zip", ".pdf"} else max_bytes
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
-    except OSError as exc:
-        raise ArticleError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    if len(data) > limit:
-        raise ArticleError(
-            f"{path}: too large (over {limit / 2**20:.0f} MiB); split it into articles of a sensible size"
-        )
+    data = read_bounded(path, limit)
     return FileBytes(data=data, sha256=hashlib.sha256(data).hexdigest())
 
 

@@ -17,7 +17,15 @@ from pathlib import Path
 from ingest.errors import SanadError
 from ingest.textnorm import ARABIC_BLOCK
 
-__all__ = ["Article", "ArticleError", "MAX_FILE_BYTES", "read_article", "find_articles", "decode_article"]
+__all__ = [
+    "Article",
+    "ArticleError",
+    "MAX_FILE_BYTES",
+    "decode_article",
+    "find_articles",
+    "read_article",
+    "read_bounded",
+]
 
 #: Largest file read (10 MiB, a few thousand news articles): a bigger one is refused with
 #: its size, so one stray dump or log cannot stall an ingest or fill memory.
@@ -111,6 +119,24 @@ def _checked(text: str, name: str) -> str:
     return text
 
 
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of ``path``, at most ``limit`` of them (``limit + 1`` are read to tell).
+
+    Raises:
+        ArticleError: unreadable, or larger than ``limit`` (the message names the file).
+    """
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    if len(data) > limit:
+        raise ArticleError(
+            f"{path}: too large (over {limit / 2**20:.0f} MiB); split it into articles of a sensible size"
+        )
+    return data
+
+
 def read_article(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Article:
     """Read and decode one article (one read: the hash and the text are of the same bytes).
 
@@ -118,15 +144,7 @@ def read_article(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Article:
         ArticleError: unreadable, larger than ``max_bytes``, empty, binary or undecodable
             (the message names the file).
     """
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except OSError as exc:
-        raise ArticleError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    if len(data) > max_bytes:
-        raise ArticleError(
-            f"{path}: too large (over {max_bytes / 2**20:.0f} MiB); split it into articles of a sensible size"
-        )
+    data = read_bounded(path, max_bytes)
     text, encoding = decode_article(data, str(path))
     return Article(path=path, text=text, encoding=encoding, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
 
