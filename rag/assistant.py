@@ -21,7 +21,7 @@ from rag.config import ConfigError, SanadConfig, load_config
 from rag.corpus import add_to_corpus
 from rag.embeddings import build_embedding
 from rag.followup import standalone_question
-from rag.index.build import Progress, ingest_paths
+from rag.index.build import BatchDone, Progress, ingest_paths
 from rag.index.layout import IndexLayout, build_settings
 from rag.index.reader import IndexReader
 from rag.index.report import IngestReport
@@ -94,7 +94,12 @@ class Assistant:
 
     # ------------------------------------------------------------------ ingest
     def ingest(
-        self, paths: Sequence[str | Path] | None = None, *, rebuild: bool = False, progress: Progress | None = None
+        self,
+        paths: Sequence[str | Path] | None = None,
+        *,
+        rebuild: bool = False,
+        progress: Progress | None = None,
+        on_batch: BatchDone | None = None,
     ) -> IngestReport:
         """Bring the index in step with ``paths`` (default: ``corpus.path``).
 
@@ -104,6 +109,7 @@ class Assistant:
                 mode the new index is built beside the old one and swapped in at the end, so a
                 running chat answers from the old one meanwhile.
             progress: called with ``(done, total, file)`` after each file.
+            on_batch: called with the report so far after each stored batch (texts encoded, seconds per stage).
 
         Raises:
             ConfigError: no path given and ``corpus.path`` is not set.
@@ -117,7 +123,12 @@ class Assistant:
         with self._lock:
             try:
                 return ingest_paths(
-                    self.config, self.embed_model, [Path(p) for p in paths], rebuild=rebuild, progress=progress
+                    self.config,
+                    self.embed_model,
+                    [Path(p) for p in paths],
+                    rebuild=rebuild,
+                    progress=progress,
+                    on_batch=on_batch,
                 )
             finally:
                 if self._reader is not None:

@@ -24,6 +24,7 @@ from rag.runtime import apply_defaults
 
 if TYPE_CHECKING:
     from rag.assistant import Assistant
+    from rag.index.report import IngestReport
 
 __all__ = ["main"]
 
@@ -71,16 +72,22 @@ def _ingest(assistant: Assistant, args: argparse.Namespace) -> int:
 
     bar = None
 
+    rate = ""
+
     def progress(done: int, total: int, name: str) -> None:
         nonlocal bar
         if args.quiet:
             return
         if bar is None:
             bar = tqdm(total=total, unit="file", desc="ingest", file=sys.stderr)
-        bar.set_postfix_str(name[-40:], refresh=False)
+        bar.set_postfix_str(f"{rate}{name[-40:]}", refresh=False)
         bar.update(1)
 
-    report = assistant.ingest(args.paths or None, rebuild=args.rebuild, progress=progress)
+    def on_batch(so_far: IngestReport) -> None:
+        nonlocal rate
+        rate = f"{so_far.texts_per_second:.1f} texts/s, " if so_far.texts_embedded else ""
+
+    report = assistant.ingest(args.paths or None, rebuild=args.rebuild, progress=progress, on_batch=on_batch)
     if bar is not None:
         bar.close()
     print(report.summary())
@@ -176,6 +183,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # store or file) is a SanadError with a message naming the key or path.
     try:
         assistant = Assistant.from_config(args.config, args.index)
+        if args.command == "ingest":  # a batch job: the encoder may use every core (embedding.ingest_threads)
+            config = assistant.config
+            assistant = Assistant(config.model_copy(update={"embedding": config.embedding.for_ingest()}))
         handler = {"ingest": _ingest, "ask": _ask, "chat": _chat, "serve": _serve, "mcp": _mcp, "eval": _eval}[
             args.command
         ]

@@ -12,13 +12,16 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from rag.config import SanadConfig
 from rag.index.layout import IndexLayout, build_settings, index_lock
 from rag.index.report import IngestReport
+from rag.index.stages import IngestStages
 from rag.index.writer import Ingestor
 from rag.lexical import LexicalIndex
 from rag.store.chroma import forget_cached_client, open_sentence_vectors, open_vector_store
 
-__all__ = ["Progress", "ingest_paths"]
+__all__ = ["BatchDone", "Progress", "ingest_paths"]
 
 Progress = Callable[[int, int, str], None]
+#: Called with the report so far after each stored batch (texts encoded, seconds per stage).
+BatchDone = Callable[[IngestReport], None]
 #: The folders a rebuild swaps: each is replaced whole.
 _SWAPPED = ("chroma", "lexical")
 
@@ -30,8 +33,12 @@ def ingest_paths(
     *,
     rebuild: bool = False,
     progress: Progress | None = None,
+    on_batch: BatchDone | None = None,
+    stages: IngestStages | None = None,
 ) -> IngestReport:
     """Bring the index ``config.index.path`` in step with ``paths`` (see :meth:`rag.Assistant.ingest`).
+
+    ``stages`` runs reading and encoding (default: :class:`rag.index.stages.LocalStages` over ``embed_model``).
 
     Raises:
         IndexBusyError: another ingest is writing to this index.
@@ -42,11 +49,11 @@ def ingest_paths(
         build = build_settings(config, embed_model)
         finish_interrupted_rebuild(layout)
         if rebuild and config.store.mode == "persistent":
-            return _rebuild_aside(config, embed_model, build, list(paths), progress)
+            return _rebuild_aside(config, embed_model, build, list(paths), (progress, on_batch, stages))
         if rebuild:  # manifest first: an interrupted rebuild leaves an index the next run rebuilds
             layout.manifest.unlink(missing_ok=True)
             LexicalIndex(layout.lexical).clear()  # without reading it: it may be damaged
-        return _run(config, embed_model, build, list(paths), progress, reset=rebuild)
+        return _run(config, embed_model, build, list(paths), (progress, on_batch, stages), reset=rebuild)
 
 
 def _run(
@@ -54,7 +61,7 @@ def _run(
     embed_model: BaseEmbedding,
     build: dict[str, object],
     paths: list[Path],
-    progress: Progress | None,
+    hooks: tuple[Progress | None, BatchDone | None, IngestStages | None],
     *,
     reset: bool = False,
 ) -> IngestReport:
@@ -62,8 +69,9 @@ def _run(
     vector_store = open_vector_store(config.store, layout.root, reset=reset)
     lexical = LexicalIndex.open(layout.lexical, stemming=config.retrieval.stemming)
     sentences = open_sentence_vectors(config.store, layout.root) if config.store.sentence_vectors else None
-    ingestor = Ingestor(config, embed_model, vector_store, lexical, build, sentences=sentences)
-    return ingestor.run(paths, progress=progress)
+    progress, on_batch, stages = hooks
+    ingestor = Ingestor(config, embed_model, vector_store, lexical, build, sentences=sentences, stages=stages)
+    return ingestor.run(paths, progress=progress, on_batch=on_batch)
 
 
 def finish_interrupted_rebuild(layout: IndexLayout) -> None:
@@ -81,7 +89,7 @@ def _rebuild_aside(
     embed_model: BaseEmbedding,
     build: dict[str, object],
     paths: list[Path],
-    progress: Progress | None,
+    hooks: tuple[Progress | None, BatchDone | None, IngestStages | None],
 ) -> IngestReport:
     """Build a new index in ``<index>/.rebuild`` and swap it in, manifest last.
 
@@ -93,7 +101,7 @@ def _rebuild_aside(
     shutil.rmtree(staging.root, ignore_errors=True)
     staged = config.model_copy(deep=True)
     staged.index.path = staging.root
-    report = _run(staged, embed_model, build, paths, progress, reset=True)
+    report = _run(staged, embed_model, build, paths, hooks, reset=True)
     forget_cached_client(staging.chroma)
     for name in _SWAPPED:
         old = layout.root / f"{name}.old"

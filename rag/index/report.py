@@ -23,6 +23,18 @@ class IngestReport:
     chunks_written: int = 0
     chunks_total: int = 0
     seconds: float = 0.0
+    #: Distinct texts encoded (chunks and quotable sentences, each with its headline).
+    texts_embedded: int = 0
+    #: Where the time went: encoding, storing (Chroma, sentence vectors, BM25 tokens), and waiting
+    #: for files to be read (reading runs beside the encoder; this is only what it did not hide).
+    encode_seconds: float = 0.0
+    write_seconds: float = 0.0
+    read_wait_seconds: float = 0.0
+
+    @property
+    def texts_per_second(self) -> float:
+        """Texts encoded per second of encoding."""
+        return self.texts_embedded / self.encode_seconds if self.encode_seconds > 0 else 0.0
 
     def summary(self) -> str:
         """One line for people: counts and time."""
@@ -35,4 +47,9 @@ class IngestReport:
             f"files: {len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
             f"{len(self.removed)} removed, {len(self.failed)} failed{repaired}; chunks written: "
             f"{self.chunks_written} (index holds {self.chunks_total}); time: {self.seconds:.1f} s"
+            + (
+                f" ({self.texts_embedded} texts encoded in {self.encode_seconds:.1f} s, {self.texts_per_second:.1f}/s)"
+                if self.texts_embedded
+                else ""
+            )
         )

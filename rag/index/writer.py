@@ -25,13 +25,14 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 from ingest.ids import file_key_of
 from ingest.loader import MAX_FILE_BYTES, ArticleError, find_articles
 from ingest.manifest import FileRecord, Manifest
-from ingest.prepare import prepare_file
+from ingest.prepare import PreparedFile
 from ingest.textnorm import tokenize
 from rag.config import SanadConfig
 from rag.embeddings import VectorCache
 from rag.index.layout import IndexLayout, IndexMismatchError, mismatch_message
 from rag.index.reconcile import counts_agree, reconcile
 from rag.index.report import IngestReport
+from rag.index.stages import FileJob, IngestStages, LocalStages, PrepareSettings
 from rag.index.vectors import set_chunk_vectors
 from rag.lexical import LexicalIndex
 from rag.store.records import chunk_nodes, delete_documents, indexed_text, publish_index_state, sentence_rows
@@ -66,8 +67,10 @@ class Ingestor:
         *,
         sentences: SentenceVectors | None = None,
         max_file_bytes: int = MAX_FILE_BYTES,
+        stages: IngestStages | None = None,
     ) -> None:
         self.config = config
+        self.stages: IngestStages = stages or LocalStages(embed_model)
         self.sentences = sentences
         self.max_file_bytes = max_file_bytes
         self.embed_model = embed_model
@@ -82,6 +85,7 @@ class Ingestor:
         paths: Sequence[Path],
         *,
         progress: Callable[[int, int, str], None] | None = None,
+        on_batch: Callable[[IngestReport], None] | None = None,
     ) -> IngestReport:
         """Ingest ``paths`` (folders and/or files) and return what changed.
 
@@ -92,6 +96,8 @@ class Ingestor:
         Args:
             paths: folders or files.
             progress: called with ``(done, total, file)`` after each file.
+            on_batch: called with the report so far after each batch is stored (texts encoded,
+                seconds per stage).
 
         Raises:
             IndexMismatchError: the index was built with other settings.
@@ -114,30 +120,37 @@ class Ingestor:
 
         targets, scanned_roots = self._targets(paths, report)
         known = manifest.by_path()
-        seen: set[tuple[str, str]] = set()
+        jobs = self._jobs(targets, known)
+        seen = {(str(job.root), job.relative) for job in jobs}
         kept: set[str] = set()  # keys of stored articles still present (or kept: their file failed)
         pending: list[_Pending] = []
         pending_chunks = 0
         checkpoint_at = time.monotonic() + CHECKPOINT_SECONDS
-
-        for done, (root, path) in enumerate(targets, start=1):
-            relative = path.relative_to(root).as_posix()
-            if (str(root), relative) in seen:  # the same file named twice (a folder and a file in it)
-                continue
-            seen.add((str(root), relative))
-            previous = known.get((str(root), relative), [])
-            for item in self._prepare(root, relative, path, previous, manifest, report, kept):
-                pending.append(item)
-                pending_chunks += len(item.nodes)
-            if pending_chunks >= self.config.embedding.batch_size * 4:
-                self._flush(pending, manifest, report, lexical_add, lexical_remove)
-                pending, pending_chunks = [], 0
-                if time.monotonic() >= checkpoint_at:
-                    self._checkpoint(manifest, lexical_add, lexical_remove)
-                    checkpoint_at = time.monotonic() + CHECKPOINT_SECONDS
-            if progress:
-                progress(done, len(targets), relative)
+        settings = PrepareSettings(self.config.chunking, self.config.corpus.records, self.max_file_bytes)
+        prepared = self.stages.prepare(jobs, settings)
+        try:
+            for done in range(1, len(jobs) + 1):
+                waited = time.perf_counter()
+                job, outcome = next(prepared)
+                report.read_wait_seconds += time.perf_counter() - waited
+                for item in self._accept(job, outcome, manifest, report, kept):
+                    pending.append(item)
+                    pending_chunks += len(item.nodes)
+                if pending_chunks >= self.config.embedding.batch_size * 4:
+                    self._flush(pending, manifest, report, lexical_add, lexical_remove)
+                    pending, pending_chunks = [], 0
+                    if on_batch:
+                        on_batch(report)
+                    if time.monotonic() >= checkpoint_at:
+                        self._checkpoint(manifest, lexical_add, lexical_remove)
+                        checkpoint_at = time.monotonic() + CHECKPOINT_SECONDS
+                if progress:
+                    progress(done, len(jobs), job.relative)
+        finally:
+            getattr(prepared, "close", lambda: None)()  # stops a read-ahead thread when a write fails
         self._flush(pending, manifest, report, lexical_add, lexical_remove)
+        if on_batch:
+            on_batch(report)
 
         # Gone: articles of files no longer in a scanned folder, and records no longer in a file read whole.
         gone = [
@@ -193,36 +206,37 @@ class Ingestor:
                 report.failed.append((str(path), "no such file or folder"))
         return targets, roots
 
-    def _prepare(
+    @staticmethod
+    def _jobs(targets: list[tuple[Path, Path]], known: dict[tuple[str, str], list[FileRecord]]) -> list[FileJob]:
+        """One job per file, a file named twice (a folder and a file in it) once."""
+        jobs: dict[tuple[str, str], FileJob] = {}
+        for root, path in targets:
+            relative = path.relative_to(root).as_posix()
+            where = (str(root), relative)
+            if where not in jobs:
+                jobs[where] = FileJob(root, relative, path, tuple(known.get(where, [])))
+        return list(jobs.values())
+
+    def _accept(
         self,
-        root: Path,
-        relative: str,
-        path: Path,
-        previous: list[FileRecord],
+        job: FileJob,
+        outcome: PreparedFile | ArticleError,
         manifest: Manifest,
         report: IngestReport,
         kept: set[str],
     ) -> list[_Pending]:
         """The file's new and changed articles; unchanged ones and failures go into ``report``.
         A file that fails, or whose records do not all read, keeps every stored article."""
-        try:
-            prepared = prepare_file(
-                root,
-                relative,
-                path,
-                self.config.chunking,
-                known=previous,
-                fields=self.config.corpus.records,
-                max_bytes=self.max_file_bytes,
-            )
-        except ArticleError as exc:
-            report.failed.append((relative, str(exc).removeprefix(f"{path}: ")))
-            kept.update(r.key for r in previous)
+        relative, path = job.relative, job.path
+        if isinstance(outcome, ArticleError):
+            report.failed.append((relative, str(outcome).removeprefix(f"{path}: ")))
+            kept.update(r.key for r in job.previous)
             return []
+        prepared = outcome
         report.failed.extend((where.replace(str(path), relative, 1), why) for where, why in prepared.problems)
         report.skipped.extend((where.replace(str(path), relative, 1), why) for where, why in prepared.skipped)
         if not prepared.complete:
-            kept.update(r.key for r in previous)
+            kept.update(r.key for r in job.previous)
         kept.update(r.key for r in prepared.kept)
         for record in prepared.unchanged:  # the same article in a changed file: only the file's hash is new
             kept.add(record.key)
@@ -245,9 +259,12 @@ class Ingestor:
     ) -> None:
         if not pending:
             return
+        started, encoding = time.perf_counter(), report.encode_seconds
         nodes = [node for item in pending for node in item.nodes]
         rows = sentence_rows(nodes) if self.sentences is not None else []
-        sentence_vectors = set_chunk_vectors(nodes, rows, self._embed, self.config.embedding.chunk_vectors)
+        sentence_vectors = set_chunk_vectors(
+            nodes, rows, lambda texts: self._embed(texts, report), self.config.embedding.chunk_vectors
+        )
         # One delete and one add per batch (each Chroma write is a transaction: ~30 ms).
         # Only files the manifest names can have stored chunks: reconcile() removed the others.
         updated = list(dict.fromkeys(item.record.key for item in pending if item.record.key in manifest.files))
@@ -267,14 +284,18 @@ class Ingestor:
             manifest.files[item.record.key] = item.record
             getattr(report, item.status).append(item.record.name)
             report.chunks_written += len(item.nodes)
+        report.write_seconds += time.perf_counter() - started - (report.encode_seconds - encoding)
 
-    def _embed(self, texts: list[str]) -> list[list[float]]:
+    def _embed(self, texts: list[str], report: IngestReport) -> list[list[float]]:
         """Vectors of ``texts``; identical texts (duplicate wire stories, a one-sentence chunk and
         its sentence) are embedded once per run."""
         known = self._vectors.get_many(texts)
         todo = [t for t in dict.fromkeys(texts) if t not in known]
         if todo:
-            new = dict(zip(todo, self.embed_model.get_text_embedding_batch(todo), strict=True))
+            started = time.perf_counter()
+            new = dict(zip(todo, self.stages.embed(todo), strict=True))
+            report.encode_seconds += time.perf_counter() - started
+            report.texts_embedded += len(todo)
             known.update(new)
             self._vectors.put_many(new)
         return [known[text] for text in texts]
