@@ -22,7 +22,7 @@ from ingest.loader import MAX_FILE_BYTES, ArticleError
 from ingest.manifest import FileRecord
 from ingest.prepare import ChunkingSettings, PreparedFile, prepare_file
 
-__all__ = ["FileJob", "IngestStages", "LocalStages", "PrepareSettings", "prepare_job"]
+__all__ = ["FileJob", "IngestStages", "LocalStages", "PrepareSettings", "file_jobs", "prepare_job"]
 
 #: Files read ahead of the encoder by :class:`LocalStages`.
 READ_AHEAD = 16
@@ -45,6 +45,20 @@ class PrepareSettings:
     chunking: ChunkingSettings
     fields: Mapping[str, Sequence[str]] = field(default_factory=lambda: DEFAULT_FIELDS)
     max_bytes: int = MAX_FILE_BYTES
+
+
+def file_jobs(
+    targets: Iterable[tuple[Path, Path]], known: Mapping[tuple[str, str], Sequence[FileRecord]]
+) -> list[FileJob]:
+    """One job per ``(root, file)``, with the articles ``known`` for it; a file named twice (a folder
+    and a file in it) once."""
+    jobs: dict[tuple[str, str], FileJob] = {}
+    for root, path in targets:
+        relative = path.relative_to(root).as_posix()
+        where = (str(root), relative)
+        if where not in jobs:
+            jobs[where] = FileJob(root, relative, path, tuple(known.get(where, ())))
+    return list(jobs.values())
 
 
 def prepare_job(job: FileJob, settings: PrepareSettings) -> PreparedFile | ArticleError:

@@ -32,7 +32,7 @@ from rag.embeddings import VectorCache
 from rag.index.layout import IndexLayout, IndexMismatchError, mismatch_message
 from rag.index.reconcile import counts_agree, reconcile
 from rag.index.report import IngestReport
-from rag.index.stages import FileJob, IngestStages, LocalStages, PrepareSettings
+from rag.index.stages import FileJob, IngestStages, LocalStages, PrepareSettings, file_jobs
 from rag.index.vectors import set_chunk_vectors
 from rag.lexical import LexicalIndex
 from rag.store.records import chunk_nodes, delete_documents, indexed_text, publish_index_state, sentence_rows
@@ -120,7 +120,7 @@ class Ingestor:
 
         targets, scanned_roots = self._targets(paths, report)
         known = manifest.by_path()
-        jobs = self._jobs(targets, known)
+        jobs = file_jobs(targets, known)
         seen = {(str(job.root), job.relative) for job in jobs}
         kept: set[str] = set()  # keys of stored articles still present (or kept: their file failed)
         pending: list[_Pending] = []
@@ -205,17 +205,6 @@ class Ingestor:
             else:
                 report.failed.append((str(path), "no such file or folder"))
         return targets, roots
-
-    @staticmethod
-    def _jobs(targets: list[tuple[Path, Path]], known: dict[tuple[str, str], list[FileRecord]]) -> list[FileJob]:
-        """One job per file, a file named twice (a folder and a file in it) once."""
-        jobs: dict[tuple[str, str], FileJob] = {}
-        for root, path in targets:
-            relative = path.relative_to(root).as_posix()
-            where = (str(root), relative)
-            if where not in jobs:
-                jobs[where] = FileJob(root, relative, path, tuple(known.get(where, [])))
-        return list(jobs.values())
 
     def _accept(
         self,
