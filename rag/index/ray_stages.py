@@ -1,10 +1,11 @@
-"""Ingest's heavy stages on a Ray cluster: files read as Ray tasks, texts encoded by a pool of actors.
+"""Ingest's heavy stages on a Ray cluster: files read and texts encoded by two pools of Ray actors.
 
 :class:`RayStages` implements :class:`rag.index.stages.IngestStages`; the index writer in this process
 stays the single writer (manifest, BM25, Chroma writes, checkpoints). Each encoder actor loads the
-model once, with ``threads`` threads, and reserves that many of the cluster's CPUs. Reading tasks
-reserve none (the encoder is ~98 % of ingest): they run on this process's node unless the files are
-at the same path on every node (``shared_files``), so a cluster never reads a path it does not have.
+model once, with ``threads`` threads, and reserves that many of the cluster's CPUs. Reader actors
+reserve none (the encoder is ~98 % of ingest) and live as long as the stages (Ray stops idle task
+workers within seconds, and a new one imports Sanad again); they run on this process's node unless
+the files are at the same path on every node (``shared_files``), so no node reads a path it lacks.
 
 ``ray`` is imported on first use (:mod:`rag.index.ray_cluster`); workers need Sanad installed.
 """
@@ -22,10 +23,12 @@ from rag.config import EmbeddingConfig
 from rag.index.ray_cluster import RayUnavailableError, connect, import_ray
 from rag.index.stages import FileJob, PrepareSettings, prepare_job
 
-__all__ = ["EncoderWorker", "RayStages", "prepare_files"]
+__all__ = ["EncoderWorker", "FileReader", "RayStages"]
 
-#: Files read by one Ray task (a task costs ~1 ms to schedule; an article ~1-10 ms to read).
-FILES_PER_TASK = 4
+#: Files read by one call to a reader (a call costs ~1 ms; an article ~1-10 ms to read).
+FILES_PER_CALL = 4
+#: Reader actors (at most; no more than encoder workers).
+READERS = 4
 #: Pieces queued on each encoder actor, so it never waits for the driver between two.
 PIECES_PER_ACTOR = 2
 #: Seconds to wait for the encoder actors to load before saying the cluster lacks CPUs.
@@ -34,9 +37,12 @@ START_TIMEOUT = 180.0
 Outcome = PreparedFile | ArticleError
 
 
-def prepare_files(jobs: Sequence[FileJob], settings: PrepareSettings) -> list[Outcome]:
-    """:func:`rag.index.stages.prepare_job` over ``jobs``, in order (the body of one Ray task)."""
-    return [prepare_job(job, settings) for job in jobs]
+class FileReader:
+    """Reads files in its own process (the body of a Ray actor)."""
+
+    def prepare(self, jobs: Sequence[FileJob], settings: PrepareSettings) -> list[Outcome]:
+        """:func:`rag.index.stages.prepare_job` over ``jobs``, in order."""
+        return [prepare_job(job, settings) for job in jobs]
 
 
 class EncoderWorker:
@@ -69,7 +75,7 @@ class RayStages:
         workers: encoder actors (default: the cluster's CPUs // ``threads``).
         threads: encoder threads (and reserved CPUs) per actor (default: ``embedding.ingest_threads`` or 1).
         shared_files: the files are at the same path on every node, so any node may read them.
-        in_flight: reading tasks running at once (default: twice the actors, at least 4).
+        in_flight: calls to readers queued at once (default: twice the workers, at least 4).
 
     Raises:
         RayUnavailableError: ray is missing, the cluster cannot be reached, or its free CPUs cannot
@@ -95,8 +101,10 @@ class RayStages:
             cpus = int(self._ray.available_resources().get("CPU", 0))
             self.workers = workers or max(1, cpus // self.threads)
             self.in_flight = in_flight or max(4, 2 * self.workers)
-            self._read = self._ray.remote(num_cpus=0, **self._placement(shared_files))(prepare_files)
+            reader = self._ray.remote(num_cpus=0, **self._placement(shared_files))(FileReader)
+            self._readers = [reader.remote() for _ in range(min(READERS, self.workers))]
             self._actors = self._start_actors(embedding.model_copy(update={"threads": self.threads}))
+            self._ray.get([r.prepare.remote([], None) for r in self._readers])  # each has imported Sanad
         except BaseException:
             self.close()
             raise
@@ -125,8 +133,8 @@ class RayStages:
         return self._actors
 
     def prepare(self, jobs: Sequence[FileJob], settings: PrepareSettings) -> Iterator[tuple[FileJob, Outcome]]:
-        """Each job with its prepared file (or error), in order; at most ``in_flight`` tasks run at once."""
-        groups = [list(jobs[i : i + FILES_PER_TASK]) for i in range(len(jobs))[::FILES_PER_TASK]]
+        """Each job with its prepared file (or error), in order; at most ``in_flight`` calls queued at once."""
+        groups = [list(jobs[i : i + FILES_PER_CALL]) for i in range(len(jobs))[::FILES_PER_CALL]]
         return self._prepared(groups, settings)
 
     def _prepared(self, groups: list[list[FileJob]], settings: PrepareSettings) -> Iterator[tuple[FileJob, Outcome]]:
@@ -134,11 +142,14 @@ class RayStages:
         shared = ray.put(settings)
         running: deque[tuple[list[FileJob], Any]] = deque()
         waiting = deque(groups)
+        sent = 0
         try:
             while waiting or running:
                 while waiting and len(running) < self.in_flight:
                     group = waiting.popleft()
-                    running.append((group, self._read.remote(group, shared)))
+                    reader = self._readers[sent % len(self._readers)]
+                    running.append((group, reader.prepare.remote(group, shared)))
+                    sent += 1
                 group, ref = running.popleft()
                 yield from zip(group, ray.get(ref), strict=True)
         finally:
@@ -169,9 +180,9 @@ class RayStages:
     def close(self) -> None:
         """Stop the actors, and Ray itself if this object started it."""
         ray = self._ray
-        for actor in getattr(self, "_actors", []):
+        for actor in getattr(self, "_actors", []) + getattr(self, "_readers", []):
             ray.kill(actor)
-        self._actors = []
+        self._actors, self._readers = [], []
         if self._started and ray.is_initialized():
             ray.shutdown()
             self._started = False
