@@ -25,6 +25,7 @@ from rag.index.build import BatchDone, Progress, ingest_paths
 from rag.index.layout import IndexLayout, build_settings
 from rag.index.reader import IndexReader
 from rag.index.report import IngestReport
+from rag.index.stages import IngestStages
 from rag.questions import MAX_QUESTION_CHARS, QuestionRefused, clean_question
 from rag.sources import SourceText, read_source
 from rag.types import Answer, Passage, SearchFilters
@@ -100,6 +101,7 @@ class Assistant:
         rebuild: bool = False,
         progress: Progress | None = None,
         on_batch: BatchDone | None = None,
+        stages: IngestStages | None = None,
     ) -> IngestReport:
         """Bring the index in step with ``paths`` (default: ``corpus.path``).
 
@@ -110,6 +112,8 @@ class Assistant:
                 running chat answers from the old one meanwhile.
             progress: called with ``(done, total, file)`` after each file.
             on_batch: called with the report so far after each stored batch (texts encoded, seconds per stage).
+            stages: where files are read and texts encoded (default: this process); e.g.
+                :class:`rag.index.ray_stages.RayStages` over a Ray cluster. This process still writes.
 
         Raises:
             ConfigError: no path given and ``corpus.path`` is not set.
@@ -129,6 +133,7 @@ class Assistant:
                     rebuild=rebuild,
                     progress=progress,
                     on_batch=on_batch,
+                    stages=stages,
                 )
             finally:
                 if self._reader is not None:

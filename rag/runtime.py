@@ -24,6 +24,8 @@ DEFAULTS: dict[str, str] = {
     # OpenMP threads sleep when idle instead of spinning: the encoder stays quick when a core is
     # busy (question p50 155 ms -> 29 ms under contention). Read once, when the encoder loads.
     "OMP_WAIT_POLICY": "PASSIVE",
+    # `sanad ingest --ray`: Ray reports usage statistics unless told not to (read when Ray starts).
+    "RAY_USAGE_STATS_ENABLED": "0",
 }
 
 

@@ -2,7 +2,7 @@
 
 Global options come before the command::
 
-    sanad [--config FILE] [--index DIR] ingest [PATH ...] [--rebuild]
+    sanad [--config FILE] [--index DIR] ingest [PATH ...] [--rebuild] [--ray [ADDRESS] [--workers N]]
     sanad ... ask "سؤال" [--json] [--top-k N] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--publisher NAME ...]
     sanad ... chat [--host H] [--port P]
     sanad ... serve [--host H] [--port P]
@@ -16,6 +16,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,7 @@ from rag.runtime import apply_defaults
 
 if TYPE_CHECKING:
     from rag.assistant import Assistant
+    from rag.index.ray_stages import RayStages
     from rag.index.report import IngestReport
 
 __all__ = ["main"]
@@ -39,6 +41,18 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="*", type=Path, help="folders or files (default: corpus.path)")
     ingest.add_argument("--rebuild", action="store_true", help="drop the index and ingest from scratch")
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+    ingest.add_argument(
+        "--ray",
+        nargs="?",
+        const="local",
+        metavar="ADDRESS",
+        help="read and encode on Ray (pip install 'sanad[ray]'): a local Ray on every core, or the cluster at "
+        "ADDRESS (auto, HOST:PORT, ray://HOST:PORT); this process still writes the index",
+    )
+    ingest.add_argument("--workers", type=int, metavar="N", help="with --ray: encoder workers (default: one per CPU)")
+    ingest.add_argument(
+        "--shared-files", action="store_true", help="with --ray: the files are at the same path on every node"
+    )
 
     ask = commands.add_parser("ask", help="answer one question")
     ask.add_argument("question")
@@ -87,7 +101,12 @@ def _ingest(assistant: Assistant, args: argparse.Namespace) -> int:
         nonlocal rate
         rate = f"{so_far.texts_per_second:.1f} texts/s, " if so_far.texts_embedded else ""
 
-    report = assistant.ingest(args.paths or None, rebuild=args.rebuild, progress=progress, on_batch=on_batch)
+    with _stages(assistant, args) as stages:
+        if stages is not None:
+            print(stages.describe())
+        report = assistant.ingest(
+            args.paths or None, rebuild=args.rebuild, progress=progress, on_batch=on_batch, stages=stages
+        )
     if bar is not None:
         bar.close()
     print(report.summary())
@@ -96,6 +115,28 @@ def _ingest(assistant: Assistant, args: argparse.Namespace) -> int:
     for name, reason in report.skipped:
         print(f"  skipped: {name} ({reason})")
     return 1 if report.failed and not (report.added or report.updated or report.unchanged) else 0
+
+
+def _stages(assistant: Assistant, args: argparse.Namespace) -> AbstractContextManager[RayStages | None]:
+    """The Ray stages ``--ray`` asks for (None without it); a path right after ``--ray`` is a path."""
+    from rag.config import ConfigError
+
+    if args.ray is None:
+        if args.workers or args.shared_files:
+            raise ConfigError("--workers and --shared-files go with --ray")
+        return nullcontext()
+    from rag.index.ray_cluster import is_address
+    from rag.index.ray_stages import RayStages
+
+    address = args.ray
+    if not is_address(address):
+        if not Path(address).exists():
+            raise ConfigError(
+                f"--ray: {address!r} is not a Ray address (auto, HOST:PORT, ray://HOST:PORT) nor a file or folder"
+            )
+        args.paths.insert(0, Path(address))
+        address = "local"
+    return RayStages(assistant.config.embedding, address=address, workers=args.workers, shared_files=args.shared_files)
 
 
 def _ask(assistant: Assistant, args: argparse.Namespace) -> int:
@@ -183,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # store or file) is a SanadError with a message naming the key or path.
     try:
         assistant = Assistant.from_config(args.config, args.index)
-        if args.command == "ingest":  # a batch job: the encoder may use every core (embedding.ingest_threads)
+        if args.command == "ingest" and args.ray is None:  # a batch job: every core (embedding.ingest_threads)
             config = assistant.config
             assistant = Assistant(config.model_copy(update={"embedding": config.embedding.for_ingest()}))
         handler = {"ingest": _ingest, "ask": _ask, "chat": _chat, "serve": _serve, "mcp": _mcp, "eval": _eval}[
