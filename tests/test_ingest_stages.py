@@ -95,3 +95,25 @@ def test_a_batch_job_uses_every_core_unless_told() -> None:
     assert EmbeddingConfig(ingest_threads=1).for_ingest().threads == 1
     configured = EmbeddingConfig(ingest_threads=3, batch_size=8).for_ingest()
     assert configured.threads == 3 and configured.batch_size == 8
+
+
+def test_writes_run_in_order_behind_the_writer_and_their_error_is_raised() -> None:
+    from rag.index.write_behind import WriteBehind
+
+    done: list[int] = []
+    with WriteBehind() as writes:
+        for n in range(20):
+            writes.submit(lambda n=n: (time.sleep(0.001), done.append(n)))
+        writes.drain()
+        assert done == list(range(20))
+
+        def fail() -> None:
+            raise OSError("Chroma: disk full")
+
+        writes.submit(fail)
+        with pytest.raises(OSError, match="disk full"):
+            writes.drain()
+        writes.drain()  # raised once; the writer decides what follows
+        writes.submit(lambda: done.append(99))
+        writes.drain()
+        assert done[-1] == 99

@@ -25,8 +25,9 @@ class IngestReport:
     seconds: float = 0.0
     #: Distinct texts encoded (chunks and quotable sentences, each with its headline).
     texts_embedded: int = 0
-    #: Where the time went: encoding, storing (Chroma, sentence vectors, BM25 tokens), and waiting
-    #: for files to be read (reading runs beside the encoder; this is only what it did not hide).
+    #: Where the time went: encoding; storing (Chroma, sentence vectors, BM25 tokens: on a thread of its
+    #: own, while the next batch is encoded); and waiting for files to be read (reading also runs beside
+    #: the encoder: this is only what it did not hide).
     encode_seconds: float = 0.0
     write_seconds: float = 0.0
     read_wait_seconds: float = 0.0

@@ -34,6 +34,7 @@ from rag.index.reconcile import counts_agree, reconcile
 from rag.index.report import IngestReport
 from rag.index.stages import FileJob, IngestStages, LocalStages, PrepareSettings, file_jobs
 from rag.index.vectors import set_chunk_vectors
+from rag.index.write_behind import WriteBehind
 from rag.lexical import LexicalIndex
 from rag.store.records import chunk_nodes, delete_documents, indexed_text, publish_index_state, sentence_rows
 from rag.store.sentences import SentenceVectors
@@ -128,6 +129,7 @@ class Ingestor:
         checkpoint_at = time.monotonic() + CHECKPOINT_SECONDS
         settings = PrepareSettings(self.config.chunking, self.config.corpus.records, self.max_file_bytes)
         prepared = self.stages.prepare(jobs, settings)
+        self._writes = WriteBehind()
         try:
             for done in range(1, len(jobs) + 1):
                 waited = time.perf_counter()
@@ -146,9 +148,11 @@ class Ingestor:
                         checkpoint_at = time.monotonic() + CHECKPOINT_SECONDS
                 if progress:
                     progress(done, len(jobs), job.relative)
+            self._flush(pending, manifest, report, lexical_add, lexical_remove)
+            self._writes.drain()
         finally:
             getattr(prepared, "close", lambda: None)()  # stops a read-ahead thread when a write fails
-        self._flush(pending, manifest, report, lexical_add, lexical_remove)
+            self._writes.close()
         if on_batch:
             on_batch(report)
 
@@ -175,7 +179,8 @@ class Ingestor:
         return report
 
     def _checkpoint(self, manifest: Manifest, lexical_add: dict[str, list[str]], lexical_remove: list[str]) -> None:
-        """Save BM25 then the manifest (Chroma is already written), and clear the pending changes."""
+        """Save BM25 then the manifest (once every queued Chroma write is done), and clear the pending changes."""
+        self._writes.drain()
         if lexical_add or lexical_remove:
             self.lexical.update(lexical_remove, lexical_add)
             lexical_add.clear()
@@ -248,7 +253,6 @@ class Ingestor:
     ) -> None:
         if not pending:
             return
-        started, encoding = time.perf_counter(), report.encode_seconds
         nodes = [node for item in pending for node in item.nodes]
         rows = sentence_rows(nodes) if self.sentences is not None else []
         sentence_vectors = set_chunk_vectors(
@@ -257,23 +261,28 @@ class Ingestor:
         # One delete and one add per batch (each Chroma write is a transaction: ~30 ms).
         # Only files the manifest names can have stored chunks: reconcile() removed the others.
         updated = list(dict.fromkeys(item.record.key for item in pending if item.record.key in manifest.files))
-        delete_documents(self.vector_store.client, updated)
-        if self.sentences is not None:
-            self.sentences.delete_documents(updated)
-            ids, sentence_texts, chunks = (list(column) for column in zip(*rows, strict=True)) if rows else ([], [], [])
-            self.sentences.write(ids, sentence_texts, sentence_vectors, [file_key_of(c) for c in chunks])
-        self.vector_store.add(nodes)
         stemming = self.config.retrieval.stemming
+
+        def write() -> None:  # on the write-behind thread, while the next batch is encoded
+            began = time.perf_counter()
+            delete_documents(self.vector_store.client, updated)
+            if self.sentences is not None:
+                self.sentences.delete_documents(updated)
+                ids, texts, chunks = (list(column) for column in zip(*rows, strict=True)) if rows else ([], [], [])
+                self.sentences.write(ids, texts, sentence_vectors, [file_key_of(c) for c in chunks])
+            self.vector_store.add(nodes)
+            for node in nodes:
+                lexical_add[node.node_id] = tokenize(indexed_text(node), stem=stemming)
+            report.write_seconds += time.perf_counter() - began
+
+        self._writes.submit(write)
         for item in pending:
             old = manifest.files.get(item.record.key)
             if old is not None:
                 lexical_remove.extend(old.chunk_ids)
-            for node in item.nodes:
-                lexical_add[node.node_id] = tokenize(indexed_text(node), stem=stemming)
             manifest.files[item.record.key] = item.record
             getattr(report, item.status).append(item.record.name)
             report.chunks_written += len(item.nodes)
-        report.write_seconds += time.perf_counter() - started - (report.encode_seconds - encoding)
 
     def _embed(self, texts: list[str], report: IngestReport) -> list[list[float]]:
         """Vectors of ``texts``; identical texts (duplicate wire stories, a one-sentence chunk and
