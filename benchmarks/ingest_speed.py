@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -84,19 +83,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
 
-    from benchmarks.scale import find_dataset, read_articles, write_articles
+    from benchmarks.scale import seeds_and_news
     from rag import Assistant
     from tests.conftest import write_config
 
     results: dict[str, object] = {"articles": args.articles + 5, "cpus": os.cpu_count(), "threads": args.threads}
     with tempfile.TemporaryDirectory(prefix="sanad-ingest-speed-") as scratch:
         corpus = Path(scratch) / "corpus"
-        shutil.copytree(ROOT / "data" / "articles", corpus)
-        if args.articles:
-            dataset = find_dataset()
-            if dataset is None:
-                parser.error("SaudiNewsNet not found (set SANAD_SAUDINEWSNET_DIR)")
-            write_articles(read_articles(dataset, args.articles), corpus)
+        seeds_and_news(corpus, args.articles)
         text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt")))
         for mode in args.modes:
             folder = Path(scratch) / mode

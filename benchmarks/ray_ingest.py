@@ -16,14 +16,9 @@ import argparse
 import contextlib
 import json
 import os
-import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,31 +27,6 @@ sys.path.insert(0, str(ROOT))
 from rag.runtime import apply_defaults  # noqa: E402
 
 apply_defaults()
-
-
-@contextlib.contextmanager
-def chroma_server(data: Path) -> Iterator[int]:
-    """A `chroma run` on a free 127.0.0.1 port, stopped on exit; yields the port."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    chroma = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
-    argv = [chroma, "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)]
-    server = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("chroma run did not start") from None
-                time.sleep(0.3)
-        yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def ingest_run(config_path: Path, workers: int | None, cpus: int) -> dict[str, float | int | str]:
@@ -128,19 +98,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
 
-    from benchmarks.scale import find_dataset, read_articles, write_articles
+    from benchmarks.scale import chroma_server, seeds_and_news
     from tests.conftest import write_config
 
     results: dict[str, object] = {"articles": args.articles + 5, "cpus": os.cpu_count(), "load": os.getloadavg()}
     runs: list[dict[str, float | int | str]] = []
     with tempfile.TemporaryDirectory(prefix="sanad-ray-ingest-") as scratch:
         corpus = Path(scratch) / "corpus"
-        shutil.copytree(ROOT / "data" / "articles", corpus)
-        if args.articles:
-            dataset = find_dataset()
-            if dataset is None:
-                parser.error("SaudiNewsNet not found (set SANAD_SAUDINEWSNET_DIR)")
-            write_articles(read_articles(dataset, args.articles), corpus)
+        seeds_and_news(corpus, args.articles)
         with chroma_server(Path(scratch) / "server") as port:
             for workers in ([] if args.no_plain else [None]) + list(args.workers):
                 folder = Path(scratch) / f"run-{workers or 'plain'}"

@@ -24,6 +24,7 @@ those of one query or ingest process. Prints a Markdown table; ``--json`` keeps 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import os
@@ -37,7 +38,7 @@ import threading
 import time
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -336,18 +337,17 @@ def _run_cli(index: Path, *args: str, config: Path | None = None) -> None:
     )
 
 
-def server_figures(workdir: Path, questions_file: Path) -> dict[str, Any]:
-    """Seed-scale query latency with ``store.mode: http`` against a local ``chroma run``."""
+@contextlib.contextmanager
+def chroma_server(data: Path) -> Iterator[int]:
+    """A `chroma run` on a free 127.0.0.1 port, stopped on exit; yields the port."""
     import socket
     import urllib.request
-
-    import yaml
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     chroma = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
-    argv = [chroma, "run", "--path", str(workdir / "server-data"), "--host", "127.0.0.1", "--port", str(port)]
+    argv = [chroma, "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)]
     server = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
@@ -359,6 +359,27 @@ def server_figures(workdir: Path, questions_file: Path) -> dict[str, Any]:
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise RuntimeError("chroma run did not start") from None
                 time.sleep(0.3)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def seeds_and_news(folder: Path, articles: int) -> None:
+    """``folder``: the five seed articles plus the first ``articles`` SaudiNewsNet articles as ``.txt``."""
+    shutil.copytree(SEEDS, folder)
+    if articles:
+        dataset = find_dataset()
+        if dataset is None:
+            raise SystemExit("SaudiNewsNet not found (set SANAD_SAUDINEWSNET_DIR)")
+        write_articles(read_articles(dataset, articles), folder)
+
+
+def server_figures(workdir: Path, questions_file: Path) -> dict[str, Any]:
+    """Seed-scale query latency with ``store.mode: http`` against a local ``chroma run``."""
+    import yaml
+
+    with chroma_server(workdir / "server-data") as port:
         data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
         data["store"].update(mode="http", host="127.0.0.1", port=port)
         config = workdir / "server-config.yaml"
@@ -366,9 +387,6 @@ def server_figures(workdir: Path, questions_file: Path) -> dict[str, Any]:
         index = workdir / "server-index"
         _run_cli(index, "ingest", "--quiet", str(SEEDS), config=config)
         figures = child("query", index=index, questions_file=questions_file, config=config)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     figures.update(articles=5, store="http (chroma run on 127.0.0.1)")
     return figures
 
