@@ -5,11 +5,11 @@
 
 Ingests the near-miss ARCD corpus (and the seed articles) with the real product, and for every
 question takes the candidate sentences the extractive answerer scores, each with its evidence
-(``rag.answer.FEATURES``) and a label: 1 when the sentence holds the question's gold answer.
+(``rag.answers.extractive.FEATURES``) and a label: 1 when the sentence holds the question's gold answer.
 The model is fit on the questions of one half of the ARCD articles (split by article) and judged on
 the other half and on the seed set (eval/gold_seeds.jsonl + eval/nearmiss_seeds.jsonl, never fit):
 false answers to near-miss questions against false refusals, for each way of choosing and thresholding.
-Prints the coefficients that ``rag/confidence.py`` uses (``CALIBRATION``).
+Prints the coefficients that ``rag/answers/confidence.py`` uses (``CALIBRATION``).
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ingest.textnorm import is_arabic, normalize  # noqa: E402
+from rag.answers.confidence import FEATURES  # noqa: E402
 from rag.assistant import Assistant  # noqa: E402
-from rag.confidence import FEATURES  # noqa: E402
 from rag.config import load_config  # noqa: E402
 from rag.gold import read_gold  # noqa: E402
 from rag.runtime import apply_defaults  # noqa: E402

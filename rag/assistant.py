@@ -2,7 +2,7 @@
 
 Every door (the CLI, the chat, the evaluation, the Python API) goes through :class:`Assistant`,
 which only assembles the parts: the index writer and reader (:mod:`rag.index`), the extractive
-answerer (:mod:`rag.answer`) and, in llm mode, the model's answerer (:mod:`rag.generate`).
+answerer (:mod:`rag.answers.extractive`) and, in llm mode, the model's answerer (:mod:`rag.generate`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from ingest.manifest import FileRecord, Manifest
-from rag.answering import Asked, extractive_answer, generated_answer
+from rag.answers.step import Asked, extractive_answer, generated_answer
 from rag.config import ConfigError, SanadConfig, load_config
 from rag.corpus import add_to_corpus
 from rag.embeddings import build_embedding

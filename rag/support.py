@@ -6,7 +6,7 @@ import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from ingest.textnorm import is_arabic
-from rag.answer import cosine_range
+from rag.answers.signals import cosine_range
 from rag.embeddings import cosine_similarities
 
 __all__ = ["EncoderSupport"]

@@ -6,8 +6,8 @@ import pytest
 
 from ingest.chunker import Span
 from ingest.textnorm import content_tokens
-from rag.evidence import analyse_question, supplies
-from rag.focus import clauses, focus_of
+from rag.answers.evidence import analyse_question, supplies
+from rag.answers.focus import clauses, focus_of
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 __all__ = ["CALIBRATION", "FEATURES", "calibrated"]
 
-#: The evidence measured for each candidate sentence, in [0, 1] (see :class:`rag.answer.ScoredSentence`).
+#: The evidence measured for each candidate sentence, in [0, 1] (see :class:`rag.answers.extractive.ScoredSentence`).
 FEATURES = ("dense", "lexical", "context", "attribute", "type_missing", "specific")
 
 #: The answer confidence of an Arabic-script question: logistic weights over the chosen sentence's

@@ -4,15 +4,21 @@ Sentences of the top passages are scored by the encoder (cosine with the questio
 questions find Arabic evidence) and by IDF-weighted overlap of normalised, stemmed tokens: that is
 a sentence's *support*. They are ranked by support plus a share of their passage's retrieval score.
 The best one is quoted, and a second only when it would answer on its own; each citation carries its
-focus, the clause that holds the answer (:mod:`rag.focus`). Whether to answer at all is decided on
-evidence, not on topic (:mod:`rag.confidence`): below ``answer.min_confidence`` the answer says the
-articles do not contain it, in the question's language.
+focus, the clause that holds the answer (:mod:`rag.answers.focus`). Whether to answer at all is decided on
+evidence, not on topic: below ``answer.min_confidence`` the answer says the articles do not contain
+it, in the question's language.
+
+With a reader (``answer.reader: auto``, :mod:`rag.reader`) the best-ranked candidates are read with the
+question: the sentence quoted is the one the reader is surest answers, the confidence is its calibrated
+probability, and the focus is the clause around the answer it predicts. Without one (``off``) a
+logistic fit over evidence features decides (:mod:`rag.answers.confidence`) and the focus is chosen by rules.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -21,30 +27,27 @@ from ingest.chunker import Span
 from ingest.ids import sentence_id
 from ingest.sentences import in_context, quotable_sentences
 from ingest.textnorm import content_tokens, is_arabic
-from rag.confidence import FEATURES, calibrated
+from rag.answers.confidence import FEATURES, calibrated
+from rag.answers.evidence import analyse_question, supplies
+from rag.answers.focus import focus_of
+from rag.answers.signals import cosine_range, distinctiveness, repeats
+from rag.answers.threshold import EVIDENCE_THRESHOLD
 from rag.config import AnswerConfig
 from rag.embeddings import VectorCache, cosine_similarities
-from rag.evidence import analyse_question, supplies
-from rag.focus import focus_of
 from rag.messages import not_found_message
+from rag.reader.focus import focus_around
 from rag.store.sentences import SentenceVectors
 from rag.types import Citation, Passage
 
+if TYPE_CHECKING:
+    from rag.reader import Reader, Reading
+
 __all__ = [
-    "COS_RANGE_CROSS_SCRIPT",
-    "COS_RANGE_SAME_SCRIPT",
     "FEATURES",
     "ExtractiveAnswerer",
     "ScoredSentence",
-    "cosine_range",
 ]
 
-# multilingual-e5 cosines between a question and a sentence, measured on the seed gold set
-# (eval/gold_seeds.jsonl): at the floor the sentence is unrelated, at the ceiling it answers.
-# Questions in another script than the articles (English over Arabic) score lower, so they
-# get their own range, and their lexical overlap (none) is not counted.
-COS_RANGE_SAME_SCRIPT = (0.80, 0.90)
-COS_RANGE_CROSS_SCRIPT = (0.74, 0.82)
 _DENSE_WEIGHT, _LEXICAL_WEIGHT = 0.55, 0.45
 #: Weight of the passage's retrieval score (relative to the top passage's) in the ranking.
 _PASSAGE_PRIOR = 0.3
@@ -53,21 +56,14 @@ _SECOND_SENTENCE_SHARE = 0.8
 #: ... and when it would answer on its own with this confidence (fixed, so that raising
 #: ``answer.min_confidence`` only turns answers into refusals: rag.evaluate.apply_threshold).
 _SECOND_SENTENCE_CONFIDENCE = 0.35
-_DUPLICATE_OVERLAP = 0.8
-#: Cross-script questions: the chosen sentence's scaled cosine must lead the next ones by this
-#: much to keep its full confidence (see _distinctiveness).
-_DISTINCT_GAP = 0.2
 _MAX_CANDIDATES = 12
 #: Arabic-script questions: the sentence quoted is the likeliest answer among this many best-ranked
 #: (a topical sentence can outrank the one holding the asked number: docs/quality.md).
 _ANSWER_CHOICES = 2
 _SENTENCE_CACHE_SIZE = 20_000
-
-
-def cosine_range(question_arabic: bool, passage_arabic: bool = True) -> tuple[float, float]:
-    """The encoder's cosine range from "unrelated" to "answers" for a question and a text in the
-    same script, or in different scripts (an English question over Arabic articles)."""
-    return COS_RANGE_SAME_SCRIPT if question_arabic == passage_arabic else COS_RANGE_CROSS_SCRIPT
+#: Reader path: a second sentence is quoted when the reader gives it at least this probability and
+#: :data:`_SECOND_SENTENCE_SHARE` of the first's (fixed, like _SECOND_SENTENCE_CONFIDENCE).
+_READER_SECOND = 0.5
 
 
 @dataclass(frozen=True)
@@ -88,31 +84,6 @@ class ScoredSentence:
     evidence: tuple[float, ...] = ()
 
 
-def _repeats(a: set[str], b: set[str]) -> bool:
-    """True when one sentence repeats the other: most of the shorter one's tokens are in the
-    longer one, and the shorter is at least half its length. (Containment alone would make a
-    headline such as "جمال خاشقجي" a "repeat" of every sentence that names him.)"""
-    if not a or not b:
-        return False
-    small, large = sorted((len(a), len(b)))
-    return len(a & b) / small >= _DUPLICATE_OVERLAP and small / large >= 0.5
-
-
-def _distinctiveness(scored: Sequence[ScoredSentence]) -> float:
-    """How far the chosen sentence stands out from the next ones on the encoder alone, in [0, 1].
-
-    Questions not in Arabic script are judged on the encoder's cosine only, and text the
-    encoder cannot read (``asdf qwer``, ``'; DROP TABLE``, ``xxxx…``, emoji) is "similar" to
-    every sentence about equally. A real question is much closer to its answer than to the
-    sentences around it (seed gold set: a gap of 0.2-0.4 on the scaled cosine, gibberish 0.03-0.06).
-    """
-    others = [s.dense for s in scored[1:4]]
-    if not others:
-        return 1.0
-    gap = scored[0].dense - sum(others) / len(others)
-    return float(np.clip(gap / _DISTINCT_GAP, 0.0, 1.0))
-
-
 class ExtractiveAnswerer:
     """Picks answer sentences from retrieved passages."""
 
@@ -122,11 +93,19 @@ class ExtractiveAnswerer:
         embed_model: BaseEmbedding,
         idf: Callable[[str], float],
         sentences: SentenceVectors | None = None,
+        reader: Reader | None = None,
     ) -> None:
         self.config = config
         self.embed_model = embed_model
         self.idf = idf
         self.sentences = sentences
+        self.reader = reader
+        if config.min_confidence is not None:
+            self.threshold = config.min_confidence
+        elif reader is not None:
+            self.threshold = reader.threshold
+        else:
+            self.threshold = EVIDENCE_THRESHOLD
         self._vectors: VectorCache[np.ndarray] = VectorCache(_SENTENCE_CACHE_SIZE)
 
     def _sentence_vectors(self, texts: list[str], ids: list[str]) -> np.ndarray:
@@ -155,7 +134,7 @@ class ExtractiveAnswerer:
         for passage in passages[: self.config.passages]:
             for position, span in quotable_sentences(passage.text, passage.start, passage.context):
                 tokens = content_tokens(span.text)
-                if any(_repeats(tokens, seen) for _, _, seen in candidates):
+                if any(repeats(tokens, seen) for _, _, seen in candidates):
                     continue
                 candidates.append((span, passage, tokens))
                 ids.append(sentence_id(passage.chunk_id, position))
@@ -183,7 +162,7 @@ class ExtractiveAnswerer:
             lexical = overlap / question_weight if question_weight else 0.0
             score = _DENSE_WEIGHT * dense + _LEXICAL_WEIGHT * lexical if same_script else dense
             prior = passage.score / top_passage if top_passage > 0 else 0.0
-            evidence = (  # in the order of rag.confidence.FEATURES
+            evidence = (  # in the order of rag.answers.confidence.FEATURES
                 dense,
                 lexical,
                 sum(self.idf(t) for t in question_tokens & around[passage.chunk_id]) / question_weight
@@ -217,21 +196,47 @@ class ExtractiveAnswerer:
     ) -> tuple[bool, float]:
         """``(a retrieved sentence supports the question, confidence)``: the test :meth:`answer`
         makes before quoting, without choosing the quotes (llm mode asks it before calling the model)."""
-        _, confidence = self._likeliest(question, self.score_sentences(question, query_embedding, passages))
-        return confidence >= self.config.min_confidence, confidence
+        _, confidence, _ = self._choose(question, self.score_sentences(question, query_embedding, passages))
+        return confidence >= self.threshold, confidence
+
+    def _choose(self, question: str, scored: Sequence[ScoredSentence]) -> tuple[int, float, list[Reading] | None]:
+        """``(index, confidence, readings)`` of the sentence to quote: the reader's surest among the
+        best-ranked candidates, else (no reader) :meth:`_likeliest` with no readings."""
+        if self.reader is None or not scored:
+            return (*self._likeliest(question, scored), None)
+        if not is_arabic(question):
+            # English over Arabic articles: the reader was trained on Arabic questions only and loses to
+            # the encoder's evidence there (docs/quality.md). The evidence confidence is moved onto the
+            # reader's scale (a shift in logit space: the evidence threshold lands on the reader's).
+            best, confidence = self._likeliest(question, scored)
+            return best, self.reader.on_reader_scale(confidence, EVIDENCE_THRESHOLD), None
+        readings = self.reader.read(question, [s.span.text for s in scored[: self.config.reader_candidates]])
+        if self.reader.combination:  # the reader's probability weighed with the evidence fit's
+            readings = [
+                replace(
+                    r, probability=self.reader.combined(r.probability, self.evidence_confidence(question, scored, i))
+                )
+                for i, r in enumerate(readings)
+            ]
+        best = max(range(len(readings)), key=lambda i: readings[i].probability)
+        return best, readings[best].probability, readings
+
+    def evidence_confidence(self, question: str, scored: Sequence[ScoredSentence], chosen: int) -> float:
+        """The evidence fit's confidence that ``scored[chosen]`` answers (what ``answer.reader: off`` decides on)."""
+        return self._confidence(question, scored, chosen)
 
     @staticmethod
     def _confidence(question: str, scored: Sequence[ScoredSentence], chosen: int = 0) -> float:
         """How likely the articles answer ``question`` with ``scored[chosen]``, in [0, 1].
 
         Arabic-script questions: a logistic model over the sentence's evidence (fit on near-miss
-        questions, see :data:`rag.confidence.CALIBRATION`). Others (English over Arabic articles) have no lexical
-        evidence: the encoder's support, scaled by how far the sentence stands out.
+        questions, see :data:`rag.answers.confidence.CALIBRATION`). Others (English over Arabic articles)
+        have no lexical evidence: the encoder's support, scaled by how far the sentence stands out.
         """
         if not scored:
             return 0.0
         if not is_arabic(question):
-            return scored[chosen].score * _distinctiveness(scored) if chosen == 0 else scored[chosen].score
+            return scored[chosen].score * distinctiveness(scored) if chosen == 0 else scored[chosen].score
         sentence = scored[chosen]
         others = [s.dense for i, s in enumerate(scored[:4]) if i != chosen]
         gap = sentence.dense - (sum(others) / len(others) if others else 0.0)
@@ -253,25 +258,34 @@ class ExtractiveAnswerer:
         exact span in its file.
         """
         scored = self.score_sentences(question, query_embedding, passages)
-        best, confidence = self._likeliest(question, scored)
-        if confidence < self.config.min_confidence:
+        best, confidence, readings = self._choose(question, scored)
+        if confidence < self.threshold:
             return not_found_message(question), False, [], confidence
         question_tokens, needs = content_tokens(question), analyse_question(question)
-        chosen = [scored[best]]
+        chosen = [best]
         for i, candidate in enumerate(scored):
             if len(chosen) >= self.config.max_sentences:
                 break
-            if (
-                i != best
-                and candidate.rank >= _SECOND_SENTENCE_SHARE * scored[best].rank
-                and (self._confidence(question, scored, i) >= _SECOND_SENTENCE_CONFIDENCE)
+            if i == best:
+                continue
+            if readings is not None:  # a second sentence the reader is nearly as sure of
+                if i < len(readings) and readings[i].probability >= max(
+                    _READER_SECOND, _SECOND_SENTENCE_SHARE * confidence
+                ):
+                    chosen.append(i)
+            elif (
+                candidate.rank >= _SECOND_SENTENCE_SHARE * scored[best].rank
+                and self._confidence(question, scored, i) >= _SECOND_SENTENCE_CONFIDENCE
             ):  # a second sentence must answer on its own
-                chosen.append(candidate)
+                chosen.append(i)
         citations = []
         parts = []
-        for n, sentence in enumerate(chosen, start=1):
-            span = sentence.span
-            focus = focus_of(span, question_tokens, needs, self.idf)
+        for n, index in enumerate(chosen, start=1):
+            sentence, span = scored[index], scored[index].span
+            if readings is not None:
+                focus = focus_around(span, readings[index].start, readings[index].end)
+            else:
+                focus = focus_of(span, question_tokens, needs, self.idf)
             citation = Citation.quoting(n, sentence.passage, span.start, span.end, span.text)
             citations.append(citation.focused(focus.start, focus.end, focus.text))
             parts.append(f"{sentence.span.text} [{n}]")

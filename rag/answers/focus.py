@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from ingest.chunker import Span
 from ingest.textnorm import content_tokens
-from rag.evidence import QuestionNeeds, supplies
+from rag.answers.evidence import QuestionNeeds, supplies
 
 __all__ = ["clauses", "focus_of"]
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rag.answer import ExtractiveAnswerer
+from rag.answers.extractive import ExtractiveAnswerer
 from rag.messages import not_found_message
 from rag.retrieve import Retrieval
 from rag.types import Answer, SearchFilters

@@ -10,7 +10,8 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from ingest.manifest import Manifest
 from ingest.textnorm import tokenize
-from rag.answer import ExtractiveAnswerer
+from rag.answers.extractive import ExtractiveAnswerer
+from rag.answers.threshold import answer_reader
 from rag.config import SanadConfig
 from rag.index.layout import (
     EmptyIndexError,
@@ -143,7 +144,10 @@ class IndexReader:
                 pass  # an ingest on this machine is writing it; it records the new stamp when done
         sentences = open_sentence_vectors(config.store, index_dir) if config.store.sentence_vectors else None
         retriever = HybridRetriever(config.retrieval, self.embed_model, vector_store, lexical, sentences)
-        return retriever, ExtractiveAnswerer(config.answer, self.embed_model, lexical.idf, sentences)
+        answerer = ExtractiveAnswerer(
+            config.answer, self.embed_model, lexical.idf, sentences, reader=answer_reader(config.answer)
+        )
+        return retriever, answerer
 
     def _server_state(self, *, refresh: bool = False) -> ServerState:
         """``(BM25 stamp, build settings)`` recorded in the server's collection (``store.mode: http``),

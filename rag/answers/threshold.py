@@ -1,0 +1,34 @@
+"""Who decides "not in the articles", and from which confidence on: the reader or the evidence fit."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rag.sections import AnswerConfig
+
+if TYPE_CHECKING:
+    from rag.reader import Reader
+
+__all__ = ["EVIDENCE_THRESHOLD", "answer_reader", "answer_threshold"]
+
+#: ``answer.min_confidence`` when it is null and no reader decides (the evidence path's threshold,
+#: docs/quality.md).
+EVIDENCE_THRESHOLD = 0.35
+
+
+def answer_threshold(config: AnswerConfig) -> float:
+    """The confidence below which answers are refusals: ``answer.min_confidence``, or when it is null the
+    active path's own (the reader's, else :data:`EVIDENCE_THRESHOLD`)."""
+    if config.min_confidence is not None:
+        return config.min_confidence
+    reader = answer_reader(config)
+    return reader.threshold if reader is not None else EVIDENCE_THRESHOLD
+
+
+def answer_reader(config: AnswerConfig) -> Reader | None:
+    """The process's reader when ``answer.reader`` is auto and it loads, else None."""
+    if config.reader == "off":
+        return None
+    from rag.reader.shared import shared_reader
+
+    return shared_reader()
