@@ -31,13 +31,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ingest.chunker import headline, split_sentences  # noqa: E402
 from ingest.textnorm import normalize  # noqa: E402
+from rag.answers.threshold import answer_threshold  # noqa: E402
+from rag.config import load_config  # noqa: E402
 from rag.evaluate import score_prediction, squad_tokens, threshold_sweep  # noqa: E402
 from rag.gold import GoldItem  # noqa: E402
 
@@ -288,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(header), file=sys.stderr)
         if args.build_only:
             return 0
-        chosen = float(yaml.safe_load(args.config.read_text(encoding="utf-8"))["answer"]["min_confidence"])
+        chosen = answer_threshold(load_config(args.config).answer)
         predictions = run_product(corpus, gold, work, SWEEP, args.config)
         markdown = "\n".join([*header, "", report(rows, predictions, SWEEP, chosen), ""])
         print(markdown)

@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from ingest.chunker import chunk_text  # noqa: E402
 from ingest.loader import ArticleError, find_articles, read_article  # noqa: E402
 from ingest.textnorm import is_arabic  # noqa: E402
+from rag.answers.threshold import answer_threshold  # noqa: E402
 from rag.assistant import Assistant  # noqa: E402
 from rag.config import SanadConfig, load_config  # noqa: E402
 from rag.evaluate import apply_threshold, ask_all, summarize, threshold_sweep  # noqa: E402
@@ -173,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     apply_defaults()
 
     base = load_config(args.config)
-    chosen_threshold = base.answer.min_confidence
+    chosen_threshold = answer_threshold(base.answer)
     if args.sweep:  # answer down to the lowest threshold asked about; each row is then cut at the configured one
         base.answer.min_confidence = min([*args.sweep, chosen_threshold])
     items = load_items(args)

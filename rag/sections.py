@@ -179,14 +179,22 @@ class AnswerConfig(Section):
     )
     passages: int = Field(3, ge=1, le=20, description="Top passages whose sentences may be quoted.")
     max_sentences: int = Field(2, ge=1, le=10, description="Most sentences quoted in an answer.")
-    min_confidence: float = Field(
-        0.35,
+    min_confidence: float | None = Field(
+        None,
         ge=0,
         le=1,
-        description="Below this confidence (the probability that the chosen sentence answers, rag/confidence.py) "
-        "the answer is 'not in the articles'. Trade-off curves in docs/quality.md: 0.4 refuses more "
-        "near-miss questions, 0.25 answers more.",
+        description="Below this confidence (the probability that the chosen sentence answers) the answer is "
+        "'not in the articles'. null: the active path's own threshold (the reader's, chosen on held-out ARCD "
+        "and recorded in rag/reader/weights/reader.json; 0.35 with reader: off). Trade-off curves in "
+        "docs/quality.md.",
     )
+    reader: Literal["auto", "off"] = Field(
+        "auto",
+        description="auto: the bundled reader (rag/reader/) reads the best candidate sentences and decides "
+        "(falls back to off when its weights cannot load). off: the evidence features and their "
+        "logistic fit decide (rag/answers/confidence.py).",
+    )
+    reader_candidates: int = Field(8, ge=1, le=20, description="Candidate sentences the reader reads per question.")
 
 
 class LLMConfig(Section):
