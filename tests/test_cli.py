@@ -119,3 +119,11 @@ def test_chat_on_a_busy_port_says_so_in_one_line(cli_index: tuple[Path, Path], t
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
     assert lines[0] == f"sanad: error: 127.0.0.1:{port} is in use: pick another port with --port (or set ui.port)"
+
+
+def test_global_options_work_after_the_command_too(cli_index: tuple[Path, Path], tmp_path: Path) -> None:
+    """`sanad ask … --index DIR` as well as `sanad --index DIR ask …` (a new user's first guess)."""
+    config, index = cli_index
+    done = sanad("ask", "من هو والد مناف طلاس؟", "--config", str(config), "--index", str(index), "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["citations"], done.stdout

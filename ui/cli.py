@@ -35,7 +35,14 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sanad", description="Cited answers from an archive of Arabic news articles.")
     parser.add_argument("--config", type=Path, help="config file (default: $SANAD_CONFIG or ./config.yaml)")
     parser.add_argument("--index", type=Path, help="index folder (overrides index.path in the config)")
+    # the same two options after the command (`sanad ingest ~/news --index ~/idx`); SUPPRESS keeps a
+    # value given before the command when none is given after it
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="as before the command")
+    common.add_argument("--index", type=Path, default=argparse.SUPPRESS, help="as before the command")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_parser = commands.add_parser
+    commands.add_parser = lambda name, **kw: add_parser(name, parents=[common], **kw)  # type: ignore[method-assign]
 
     ingest = commands.add_parser("ingest", help="add, update and remove articles in the index")
     ingest.add_argument("paths", nargs="*", type=Path, help="folders or files (default: corpus.path)")
