@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ingest.documents import SUPPORTED_EXTENSIONS
 from ingest.formats.records import DEFAULT_FIELDS
@@ -184,17 +184,24 @@ class AnswerConfig(Section):
         ge=0,
         le=1,
         description="Below this confidence (the probability that the chosen sentence answers) the answer is "
-        "'not in the articles'. null: the active path's own threshold (the reader's, chosen on held-out ARCD "
-        "and recorded in rag/reader/weights/reader.json; 0.35 with reader: off). Trade-off curves in "
-        "docs/quality.md.",
+        "'not in the articles'. null: the active path's own threshold (0.35 with reader: off; with auto the "
+        "reader's, chosen on held-out ARCD and recorded in rag/reader/weights/reader.json). Trade-off curves "
+        "in docs/quality.md.",
     )
     reader: Literal["auto", "off"] = Field(
-        "auto",
-        description="auto: the bundled reader (rag/reader/) reads the best candidate sentences and decides "
-        "(falls back to off when its weights cannot load). off: the evidence features and their "
-        "logistic fit decide (rag/answers/confidence.py).",
+        "off",
+        description="auto: the bundled reader (rag/reader/) reads the best candidate sentences and, weighed with "
+        "the evidence fit, decides (falls back to off when its weights cannot load). off: the evidence "
+        "features and their logistic fit decide (rag/answers/confidence.py). off is the default: on held-out "
+        "data the reader lands on the same trade-off curve, not above it (docs/quality.md).",
     )
     reader_candidates: int = Field(8, ge=1, le=20, description="Candidate sentences the reader reads per question.")
+
+    @field_validator("reader", mode="before")
+    @classmethod
+    def _yaml_off(cls, value: object) -> object:
+        """YAML reads a bare ``off`` as false (and ``on`` as true)."""
+        return {False: "off", True: "auto"}.get(value, value) if isinstance(value, bool) else value
 
 
 class LLMConfig(Section):

@@ -36,6 +36,11 @@ NEAR_MISS = [
 ]
 
 
+#: The reader's own probability is calibrated on held-out ARCD sentences: above 0.5, more likely than not.
+#: (``reader.threshold`` applies to its probability weighed with the evidence fit's, in the answer step.)
+LIKELY = 0.5
+
+
 @pytest.fixture(scope="module")
 def reader() -> Reader:
     return Reader()
@@ -53,6 +58,8 @@ def test_the_committed_weights_are_small_and_documented() -> None:
     weights = load_reader_weights()
     assert weights.layers <= 12 and weights.deltas and set(weights.heads) >= {"span.w", "answer.2.w"}
     assert 0.0 < weights.meta["calibration"]["threshold"] < 1.0
+    assert {"reader", "evidence", "bias"} <= set(weights.meta["combination"])
+    assert max(float(abs(d).max()) for d in weights.deltas.values()) > 0.001  # training moved the layers
 
 
 def test_missing_weights_are_named(tmp_path: Path) -> None:
@@ -71,7 +78,7 @@ def test_the_reader_picks_the_sentence_that_answers_and_points_at_the_answer(rea
             r = readings[best]
             assert 0 <= r.start < r.end <= len(texts[best])
             pointed += normalize(gold) in normalize(texts[best][r.start : r.end])
-            answered += r.probability >= reader.threshold
+            answered += r.probability >= LIKELY
     assert picked >= 7, picked
     assert pointed >= 5, pointed
     assert answered >= 6, answered
@@ -79,7 +86,7 @@ def test_the_reader_picks_the_sentence_that_answers_and_points_at_the_answer(rea
 
 def test_near_misses_stay_below_the_threshold(reader: Reader) -> None:
     refused = sum(
-        max(r.probability for r in reader.read(question, sentences(article))) < reader.threshold
+        max(r.probability for r in reader.read(question, sentences(article))) < LIKELY
         for question, article in NEAR_MISS
     )
     assert refused >= 4, refused

@@ -1,6 +1,6 @@
-"""The reader in the answer step, over the ingested seed articles (real encoder, Chroma, BM25, reader):
-the ordinary questions a new user asked and got refused now get the sentence that answers, with the
-focus on the answer; ``answer.reader: off`` keeps the evidence path."""
+"""The reader in the answer step (``answer.reader: auto``), over the ingested seed articles (real encoder,
+Chroma, BM25, reader): ordinary questions a new user asked get the sentence that answers, with the focus
+on the answer; the default ``off`` keeps the evidence path."""
 
 from __future__ import annotations
 
@@ -28,36 +28,42 @@ def exact(assistant: Assistant, answer: Answer) -> None:
         assert c.start <= c.focus_start < c.focus_end <= c.end and text[c.focus_start : c.focus_end] == c.focus
 
 
+@pytest.fixture(scope="module")
+def reading_assistant(
+    seed_assistant: Assistant, tmp_path_factory: pytest.TempPathFactory, seed_corpus: Path
+) -> Assistant:
+    """The seed index (read only) answered with ``answer.reader: auto``."""
+    folder = tmp_path_factory.mktemp("reader-config")
+    index = str(seed_assistant.config.index.path)
+    config = write_config(folder, corpus={"path": str(seed_corpus)}, index={"path": index}, answer={"reader": "auto"})
+    return Assistant.from_config(config)
+
+
 @pytest.mark.parametrize(("question", "golds"), ASKED_BY_A_NEW_USER)
 def test_ordinary_questions_are_answered_with_the_answer_in_focus(
-    seed_assistant: Assistant, question: str, golds: list[str]
+    reading_assistant: Assistant, question: str, golds: list[str]
 ) -> None:
-    answer = seed_assistant.ask(question)
+    answer = reading_assistant.ask(question)
     assert answer.found, (question, answer.confidence)
     assert any(normalize(g) in normalize(answer.citations[0].text) for g in golds), answer.citations[0].text
-    exact(seed_assistant, answer)
+    exact(reading_assistant, answer)
 
 
-def test_the_reader_decides_by_default_and_off_restores_the_evidence_path(
-    seed_assistant: Assistant, tmp_path: Path, seed_corpus: Path
+def test_auto_lets_the_reader_decide_and_the_default_keeps_the_evidence_path(
+    seed_assistant: Assistant, reading_assistant: Assistant
 ) -> None:
-    _, answerer = seed_assistant.reader.open()
+    _, answerer = reading_assistant.reader.open()
     assert answerer.reader is not None and answerer.threshold == answerer.reader.threshold
-    index = seed_assistant.config.index.path
-    config = write_config(
-        tmp_path, corpus={"path": str(seed_corpus)}, index={"path": str(index)}, answer={"reader": "off"}
-    )
-    off = Assistant.from_config(config)
-    _, plain = off.reader.open()
+    _, plain = seed_assistant.reader.open()
     assert plain.reader is None and plain.threshold == EVIDENCE_THRESHOLD
     question = "كم دولة صوتت بالموافقة على مشروع قرار إدانة النظام السوري في الجمعية العامة؟"
-    with_reader, without = seed_assistant.ask(question), off.ask(question)
+    with_reader, without = reading_assistant.ask(question), seed_assistant.ask(question)
     assert with_reader.found and without.found and "137" in with_reader.citations[0].text
     assert with_reader.confidence != without.confidence  # two different deciders
 
 
-def test_the_focus_comes_from_the_readers_span(seed_assistant: Assistant) -> None:
-    answer = seed_assistant.ask("كم عدد العائلات المحاصرة في حمص؟")
+def test_the_focus_comes_from_the_readers_span(reading_assistant: Assistant) -> None:
+    answer = reading_assistant.ask("كم عدد العائلات المحاصرة في حمص؟")
     assert answer.found and "800" in answer.citations[0].focus
     assert len(answer.citations[0].focus) < len(answer.citations[0].text)
-    exact(seed_assistant, answer)
+    exact(reading_assistant, answer)
