@@ -26,7 +26,7 @@ from ingest.chunker import split_sentences
 from ingest.sentences import MIN_WORDS
 from ingest.textnorm import content_tokens, normalize
 
-__all__ = ["Example", "arcd_half", "arcd_examples", "cloze_examples"]
+__all__ = ["Example", "arcd_examples", "arcd_half", "cloze_examples", "holds", "readable_sentences"]
 
 
 @dataclass(frozen=True)
@@ -46,11 +46,13 @@ def arcd_half(article: str) -> str:
     return "fit" if int(hashlib.sha1(str(article).encode()).hexdigest(), 16) % 2 == 0 else "test"
 
 
-def _sentences(text: str) -> list[str]:
+def readable_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` an answer could quote (at least ``MIN_WORDS`` words)."""
     return [s.text for s in split_sentences(text) if len(s.text.split()) >= MIN_WORDS]
 
 
-def _holds(sentence: str, answers: list[str]) -> bool:
+def holds(sentence: str, answers: list[str]) -> bool:
+    """A gold answer occurs in ``sentence`` once both are normalised."""
     norm = normalize(sentence)
     return any(normalize(a) and normalize(a) in norm for a in answers)
 
@@ -72,7 +74,7 @@ def arcd_examples(arcd: Path, halves: set[str], negatives: int = 6, foreign: int
     rng = random.Random(seed)
     gold = [json.loads(line) for line in (arcd / "gold.jsonl").read_text(encoding="utf-8").splitlines() if line]
     articles = {
-        g["source"]: _sentences((arcd / "docs" / g["source"]).read_text(encoding="utf-8"))
+        g["source"]: readable_sentences((arcd / "docs" / g["source"]).read_text(encoding="utf-8"))
         for g in gold
         if arcd_half(g["source"]) in halves
     }
@@ -85,7 +87,7 @@ def arcd_examples(arcd: Path, halves: set[str], negatives: int = 6, foreign: int
         question, answers = item["question"].lstrip("- ").strip(), item["answers"]
         words = content_tokens(question)
         sentences = articles[source]
-        positives = [s for s in sentences if _holds(s, answers)]
+        positives = [s for s in sentences if holds(s, answers)]
         if not positives:
             continue
         for s in positives:
@@ -95,7 +97,7 @@ def arcd_examples(arcd: Path, halves: set[str], negatives: int = 6, foreign: int
         rest = others[negatives - 2 :]
         chosen = hard + rng.sample(rest, min(2, len(rest)))
         far = sorted(
-            (p for p in pool if p[0] != source and not _holds(p[1], answers)),
+            (p for p in pool if p[0] != source and not holds(p[1], answers)),
             key=lambda p: -len(words & p[2]),
         )[:foreign]
         for s in [*chosen, *(p[1] for p in far)]:
@@ -124,7 +126,7 @@ def cloze_examples(folder: Path, limit: int, days: int = 8, negatives: int = 4, 
     out: list[Example] = []
     questions = 0
     for article_id, text in _news_articles(folder, days):
-        sentences = [s for s in _sentences(text) if 8 <= len(s.split()) <= 45]
+        sentences = [s for s in readable_sentences(text) if 8 <= len(s.split()) <= 45]
         rng.shuffle(sentences)
         for s in sentences[:2]:
             numbers = [m for m in _NUMBER.finditer(s) if not _YEAR_LIKE.match(m.group(1))]
@@ -133,7 +135,7 @@ def cloze_examples(folder: Path, limit: int, days: int = 8, negatives: int = 4, 
             m = numbers[0]
             question = (s[: m.start()] + "كم" + s[m.end() :]).strip().rstrip(".،,:؛") + "؟"
             words = content_tokens(question)
-            others = [o for o in _sentences(text) if o != s and m.group(1) not in o]
+            others = [o for o in readable_sentences(text) if o != s and m.group(1) not in o]
             hard = sorted(others, key=lambda o: -_overlap(words, o))[:negatives]
             if not hard:
                 continue
