@@ -27,16 +27,21 @@ from training.reader_data import arcd_examples  # noqa: E402
 from training.train_reader import ARCD, auc, is_dev  # noqa: E402
 
 
-def platt(x: np.ndarray, y: np.ndarray, steps: int = 100) -> tuple[float, float]:
-    """``(scale, bias)`` of ``sigmoid(scale * x + bias)`` fit by Newton's method (tiny L2)."""
-    w = np.zeros(2)
-    features = np.stack([x, np.ones_like(x)], axis=1)
+def logistic_fit(features: np.ndarray, y: np.ndarray, l2: float = 1e-3, steps: int = 100) -> np.ndarray:
+    """Weights of ``sigmoid(features @ w)`` fit to 0/1 labels ``y`` by Newton's method, with a little L2."""
+    w = np.zeros(features.shape[1])
     for _ in range(steps):
         p = 1 / (1 + np.exp(-features @ w))
-        gradient = features.T @ (p - y) + 1e-3 * w
-        hessian = features.T @ (features * (p * (1 - p))[:, None]) + 1e-3 * np.eye(2)
+        gradient = features.T @ (p - y) + l2 * w
+        hessian = features.T @ (features * (p * (1 - p))[:, None]) + l2 * np.eye(len(w))
         w -= np.linalg.solve(hessian, gradient)
-    return float(w[0]), float(w[1])
+    return w
+
+
+def platt(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """``(scale, bias)`` of ``sigmoid(scale * x + bias)``."""
+    scale, bias = logistic_fit(np.stack([x, np.ones_like(x)], axis=1), y)
+    return float(scale), float(bias)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,6 +30,7 @@ from rag.assistant import Assistant  # noqa: E402
 from rag.config import load_config  # noqa: E402
 from rag.reader.weights import DEFAULT_WEIGHTS  # noqa: E402
 from rag.runtime import apply_defaults  # noqa: E402
+from training.calibrate_reader import logistic_fit  # noqa: E402
 
 
 def logit(p: float) -> float:
@@ -80,14 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = collect(args.nearmiss / "docs", dev, args.work / "index")
     x = np.array([[r["reader"], r["evidence"]] for r in rows])
     y = np.array([r["y"] for r in rows], dtype=float)
-    # two weights and a bias by Newton's method (a little L2)
-    features = np.concatenate([x, np.ones((len(x), 1))], axis=1)
-    w = np.zeros(3)
-    for _ in range(100):
-        p = 1 / (1 + np.exp(-features @ w))
-        gradient = features.T @ (p - y) + 1e-2 * w
-        hessian = features.T @ (features * (p * (1 - p))[:, None]) + 1e-2 * np.eye(3)
-        w -= np.linalg.solve(hessian, gradient)
+    w = logistic_fit(np.concatenate([x, np.ones((len(x), 1))], axis=1), y, l2=1e-2)
     info_path = args.weights / "reader.json"
     info = json.loads(info_path.read_text(encoding="utf-8"))
     info["combination"] = {"reader": float(w[0]), "evidence": float(w[1]), "bias": float(w[2]),
