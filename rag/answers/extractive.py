@@ -31,7 +31,7 @@ from rag.answers.confidence import FEATURES, calibrated
 from rag.answers.evidence import analyse_question, supplies
 from rag.answers.focus import focus_of
 from rag.answers.signals import cosine_range, distinctiveness, repeats
-from rag.answers.threshold import EVIDENCE_THRESHOLD
+from rag.answers.threshold import EVIDENCE_THRESHOLD, threshold_for
 from rag.config import AnswerConfig
 from rag.embeddings import VectorCache, cosine_similarities
 from rag.messages import not_found_message
@@ -100,12 +100,7 @@ class ExtractiveAnswerer:
         self.idf = idf
         self.sentences = sentences
         self.reader = reader
-        if config.min_confidence is not None:
-            self.threshold = config.min_confidence
-        elif reader is not None:
-            self.threshold = reader.threshold
-        else:
-            self.threshold = EVIDENCE_THRESHOLD
+        self.threshold = threshold_for(config, reader)
         self._vectors: VectorCache[np.ndarray] = VectorCache(_SENTENCE_CACHE_SIZE)
 
     def _sentence_vectors(self, texts: list[str], ids: list[str]) -> np.ndarray:

@@ -69,8 +69,8 @@ class E5Encoder:
         head = self.file.header
         self.hidden, self.heads, self.eps = head.hidden, head.heads, head.eps
         deltas = dict(deltas or {})
-        _, _, self._word_raw = self.file.raw("emb.word")
-        self._word_row_bytes = head.hidden // 32 * 18
+        _, _, word = self.file.raw("emb.word")
+        self._word_rows = word.reshape(head.vocab, -1)  # one 4-bit row per token, still memory-mapped
         self.position = self.file.position_embeddings + self.file.tensor("emb.type", head.hidden)[0]
         self.emb_ln = (self.file.tensor("emb.ln.w"), self.file.tensor("emb.ln.b"))
         self.layers: list[Layer] = []
@@ -90,14 +90,7 @@ class E5Encoder:
         """Word embeddings of ``ids`` (any shape), float32, dequantised from the 4-bit rows."""
         flat = ids.reshape(-1)
         unique, inverse = np.unique(flat, return_inverse=True)
-        rows = np.stack(
-            [
-                np.frombuffer(
-                    self._word_raw, dtype=np.uint8, count=self._word_row_bytes, offset=int(i) * self._word_row_bytes
-                )
-                for i in unique
-            ]
-        )
+        rows = self._word_rows[unique]
         table = dequantize_q4_0(rows.tobytes(), len(unique), self.hidden)
         return table[inverse].reshape(*ids.shape, self.hidden)
 
