@@ -12,10 +12,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-__all__ = ["Span", "split_sentences", "chunk_text", "headline"]
+__all__ = ["Span", "split_sentences", "chunk_text", "headline", "opening_words"]
 
 #: Longest first line still taken for an article's headline.
 HEADLINE_MAX_CHARS = 200
+#: How an article without a headline is named: its first words, up to this many (and characters).
+OPENING_WORDS, OPENING_MAX_CHARS = 8, 64
 
 
 @dataclass(frozen=True)
@@ -176,3 +178,21 @@ def headline(text: str) -> str:
     if len(line) > HEADLINE_MAX_CHARS or not _HAS_WORD.search(line) or _SENTENCE_END.search(line[-1:] + " "):
         return ""
     return line
+
+
+def opening_words(text: str, words: int = OPENING_WORDS, max_chars: int = OPENING_MAX_CHARS) -> str:
+    """How to name an article that has no headline: its first ``words`` words (at most ``max_chars``
+    characters, cut between words), then "…" when the article goes on; ``""`` for an empty text."""
+    found = text.split()
+    shown = ""
+    for word in found[:words]:
+        longer = f"{shown} {word}" if shown else word
+        if len(longer) > max_chars:
+            shown = shown or word[:max_chars]
+            break
+        shown = longer
+    if not shown:
+        return ""
+    whole = " ".join(found)
+    shown = shown.rstrip("،,:؛;")
+    return shown if shown == whole else shown + "…"

@@ -45,6 +45,8 @@ class FileRecord:
     author: str = ""
     url: str = ""
     paged: bool = False
+    #: The article's first words, naming it where it has no headline (``""`` when it has one).
+    lead: str = ""
 
     @property
     def key(self) -> str:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from ingest.chunker import Span, chunk_text
+from ingest.chunker import Span, chunk_text, opening_words
 from ingest.documents import extract, read_bytes
 from ingest.formats.document import PAGE_BREAK, Document
 from ingest.formats.records import DEFAULT_FIELDS
@@ -134,6 +134,7 @@ def _record(
         author=doc.author,
         url=doc.url,
         paged=doc.paged,
+        lead="" if doc.title else opening_words(doc.text),
     )
 
 

@@ -64,7 +64,7 @@ class SearchFilters:
 
 
 #: The article attributes a passage and a citation carry (``None`` when unknown).
-ARTICLE_FIELDS = ("title", "published", "publisher", "author", "url", "page", "record")
+ARTICLE_FIELDS = ("title", "published", "publisher", "author", "url", "page", "record", "lead")
 
 
 @dataclass(frozen=True)
@@ -72,8 +72,8 @@ class Passage:
     """A retrieved chunk: ``text == source_text[start:end]``, the source being ``root/file``'s extracted
     text (the record ``record`` of it for a multi-article file).
 
-    ``title`` is the article's headline; ``context`` the headline embedded with the chunk ("" when
-    ``chunking.title_context`` is off); ``published`` is ``YYYY-MM-DD``; ``page`` the PDF page of ``start``.
+    ``title`` is the article's headline (``lead`` its first words, when it has none); ``context`` the
+    headline embedded with the chunk ("" when ``chunking.title_context`` is off); ``published`` is ``YYYY-MM-DD``; ``page`` the PDF page of ``start``.
     """
 
     chunk_id: str
@@ -93,6 +93,12 @@ class Passage:
     url: str | None = None
     page: int | None = None
     record: str | None = None
+    lead: str = ""
+
+    @property
+    def name(self) -> str:
+        """The article's headline, else its first words (``lead``); ``""`` when neither is known."""
+        return self.title or self.lead
 
     def page_at(self, offset: int) -> int | None:
         """The PDF page of the file offset ``offset`` (inside this passage); None when not paged."""
@@ -142,6 +148,12 @@ class Citation:
     url: str | None = None
     page: int | None = None
     record: str | None = None
+    lead: str = ""
+
+    @property
+    def name(self) -> str:
+        """The article's headline, else its first words (``lead``); ``""`` when neither is known."""
+        return self.title or self.lead
 
     def __post_init__(self) -> None:
         if self.focus is None:  # no clause chosen: the focus is the whole span
@@ -187,6 +199,7 @@ class Citation:
             url=passage.url,
             page=passage.page_at(start),
             record=passage.record,
+            lead=passage.lead,
         )
 
     def focused(self, start: int, end: int, text: str) -> Citation:

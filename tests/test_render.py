@@ -119,3 +119,19 @@ def test_sources_show_headline_outlet_date_page_and_record() -> None:
         ["عنوان", "سبق", "2012-03-14", "export.jsonl [r7]", "10 B", 1, "2026-12-01 20:00"]
     ]
     assert source_choice(record) == ("عنوان · سبق · 2012-03-14 — export.jsonl [r7]", "export.jsonl\x1fr7")
+
+
+def test_an_article_without_a_headline_is_named_by_its_first_words_and_offsets_are_a_detail() -> None:
+    from dataclasses import replace
+
+    lead = "أعلن <b>الوزير</b> افتتاح…"
+    cited = replace(CITATION, lead=lead, publisher="سبق")
+    answer = Answer("من افتتح المعرض؟", f"{ARTICLE[START:END]} [1]", True, [cited])
+    line = render_chat_answer(answer, 0).splitlines()[-1]
+    assert "**أعلن &lt;b&gt;الوزير&lt;/b&gt; افتتاح… · سبق**" in line  # the name, escaped, leads the line
+    assert f"{START}–{END}" not in line and '<small class="sanad-where">' in line and "`news/خبر.txt`" in line
+    panel = render_citation_panel(cited, SourceText("news/خبر.txt", "/corpus", ARTICLE, changed=False))
+    meta, passage, detail = panel.index('class="sanad-meta"'), panel.index("sanad-passage"), panel.index("sanad-file")
+    assert meta < passage < detail  # headline first; where in the file comes after the passage, in small print
+    assert "أعلن &lt;b&gt;الوزير&lt;/b&gt; افتتاح… · سبق" in panel and f"({START}–{END})" in panel[detail:]
+    assert f"[1] أعلن <b>الوزير</b> افتتاح… · سبق — news/خبر.txt ({START}–{END})" in plain_answer(answer)

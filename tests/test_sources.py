@@ -73,3 +73,21 @@ def test_a_file_deleted_since_ingest_is_refused_with_its_name(assistant: Assista
     (small_corpus / "c.txt").unlink()
     with pytest.raises(SourceRefused, match=r"^c\.txt: cannot be read now"):
         assistant.read_source("c.txt")
+
+
+def test_a_seed_without_a_headline_is_cited_by_its_first_words(seed_assistant, seed_corpus) -> None:
+    """The seeds open straight into their first sentence: no headline, so answers name them by their
+    first words (the ingested manifest, the citation, ``ask --json`` and the chat's source line)."""
+    from ingest.chunker import opening_words
+    from ui.render import source_line
+
+    answer = seed_assistant.ask("كم عدد العائلات المحاصرة في حمص؟")
+    assert answer.found and answer.citations
+    cited = answer.citations[0]
+    text = (seed_corpus / cited.file).read_text(encoding="utf-8")
+    assert cited.title == "" and cited.lead == opening_words(text) and text.startswith(cited.lead.rstrip("…"))
+    assert 3 <= len(cited.lead.split()) <= 8 and cited.lead.endswith("…")
+    assert answer.to_dict()["citations"][0]["lead"] == cited.lead
+    assert all(r.lead and not r.title for r in seed_assistant.sources())
+    line = source_line(cited)
+    assert line.startswith(f"**{cited.lead}**") and f"{cited.start}–{cited.end}" not in line

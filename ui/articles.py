@@ -15,14 +15,15 @@ def _html(text: str) -> str:
 
 
 def about_article(title: str | None, publisher: str | None, published: str | None) -> str:
-    """Headline · outlet · date, the parts known (``""`` when none is)."""
+    """Headline · outlet · date, the parts known (``""`` when none is). ``title`` is the headline, or
+    the first words of an article without one."""
     return " · ".join(part for part in (title, publisher, published) if part)
 
 
 def meta_html(citation: Citation, ar: bool) -> str:
     """Headline · outlet · date, author, page and link of the cited article (``""`` when none is known)."""
     parts = []
-    about = about_article(citation.title, citation.publisher, citation.published)
+    about = about_article(citation.name, citation.publisher, citation.published)
     if about:
         parts.append(f'<p class="sanad-meta" dir="auto"><b>{_html(about)}</b></p>')
     extra = []
@@ -43,7 +44,7 @@ def meta_html(citation: Citation, ar: bool) -> str:
 def source_choice(record: FileRecord) -> tuple[str, str]:
     """The Sources view's picker entry for an article: (label, value); the value is read back by
     :func:`ui.handlers.open_source` (``file`` or ``file`` + U+001F + ``record``)."""
-    about = about_article(record.title, record.publisher, record.published)
+    about = about_article(record.title or record.lead, record.publisher, record.published)
     value = record.file if record.record is None else f"{record.file}\x1f{record.record}"
     return (f"{about} — {record.name}" if about else record.name), value
 
@@ -61,7 +62,7 @@ def sources_rows(records: list[FileRecord]) -> list[list[object]]:
     """One table row per ingested article: headline, outlet, date, file (and record), size, chunks,
     when ingested (UTC, to the minute)."""
     return [
-        [r.title, r.publisher, r.published or "", r.name, format_size(r.size), r.chunks, _minute(r.ingested_at)]
+        [r.title or r.lead, r.publisher, r.published or "", r.name, format_size(r.size), r.chunks, _minute(r.ingested_at)]
         for r in records
     ]
 

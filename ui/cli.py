@@ -175,7 +175,7 @@ def _ask(assistant: Assistant, args: argparse.Namespace) -> int:
     if answer.citations:
         print()
         for citation in answer.citations:
-            about = " · ".join(str(v) for v in (citation.title, citation.publisher, citation.published) if v)
+            about = " · ".join(str(v) for v in (citation.name, citation.publisher, citation.published) if v)
             where = citation.file + (f" [{citation.record}]" if citation.record else "")
             where += f", p. {citation.page}" if citation.page else ""
             about = f"{about} — " if about else ""

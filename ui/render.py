@@ -47,7 +47,7 @@ def _sources_heading(answer: Answer) -> str:
 
 
 def _about(citation: Citation) -> str:
-    about = about_article(citation.title, citation.publisher, citation.published)
+    about = about_article(citation.name, citation.publisher, citation.published)
     return f"**{_escape(about)}** — " if about else ""
 
 
@@ -137,12 +137,15 @@ def render_chat_answer(answer: Answer, turn: int, lang: str = "ar") -> str:
 
 
 def source_line(citation: Citation, lang: str = "ar") -> str:
-    """The compact line naming source ``[n]`` under an answer, after its marker: headline · outlet ·
-    date (what is known), then the file (its record, its PDF page) and the offsets (Markdown, escaped)."""
-    del lang  # every part is the article's own or a number: nothing to translate
-    about = about_article(citation.title, citation.publisher, citation.published)
-    head = f"**{_escape(about)}** · " if about else ""
-    return f"{head}{_where(citation)} · {_LRI}{citation.start}–{citation.end}{_PDI}"
+    """The compact line naming source ``[n]`` under an answer, after its marker: headline (or, for an
+    article without one, its first words) · outlet · date, then the file (its record, its PDF page) in
+    small print (Markdown, escaped). The character offsets are a detail the source panel shows."""
+    del lang  # every part is the article's own: nothing to translate
+    about = about_article(citation.name, citation.publisher, citation.published)
+    if not about:  # nothing names the article but its file: the offsets tell two passages apart
+        return f"{_where(citation)} · {_LRI}{citation.start}–{citation.end}{_PDI}"
+    return f'**{_escape(about)}** <small class="sanad-where">· {_where(citation)}</small>'
+
 
 
 def _marked_answer(answer: Answer) -> str:
@@ -183,8 +186,13 @@ def plain_answer(answer: Answer) -> str:
     if not answer.citations:
         return answer.answer
     heading = _sources_heading(answer)
-    sources = [f"[{c.n}] {c.file} ({c.start}–{c.end}): «{c.text}»" for c in answer.citations]
+    sources = [f"[{c.n}] {_plain_about(c)}{c.file} ({c.start}–{c.end}): «{c.text}»" for c in answer.citations]
     return "\n".join([answer.answer, "", f"{heading}:", *sources])
+
+
+def _plain_about(citation: Citation) -> str:
+    about = about_article(citation.name, citation.publisher, citation.published)
+    return f"{about} — " if about else ""
 
 
 def _highlighted(text: str, start: int, end: int, focus: tuple[int, int] | None = None) -> str:
@@ -222,10 +230,10 @@ def render_citation_panel(citation: Citation, source: SourceText, lang: str = "a
         f'<div class="sanad-panel" dir="{"rtl" if ar else "ltr"}">'
         f"<h3>{title}</h3>"
         f"{meta_html(citation, ar)}"
-        f'<p class="sanad-file"><bdi dir="ltr">{_html(citation.file)}</bdi> '
-        f'<span class="sanad-offsets" dir="ltr">({citation.start}–{citation.end})</span></p>'
         f"{warning}"
         f'<blockquote class="sanad-passage" dir="auto">{passage}</blockquote>'
+        f'<p class="sanad-file">{"الملف" if ar else "File"}: <bdi dir="ltr">{_html(citation.file)}</bdi> · '
+        f'{"الموضع" if ar else "characters"} <span class="sanad-offsets" dir="ltr">({citation.start}–{citation.end})</span></p>'
         f'<details class="sanad-whole"><summary>{whole}</summary>'
         f'<div class="sanad-article" dir="auto">{_highlighted(text, citation.start, citation.end)}</div></details>'
         "</div>"
@@ -236,11 +244,14 @@ def render_article(source: SourceText, lang: str = "ar") -> str:
     """A whole article for the reader (escaped: HTML in an article is shown as text)."""
     ar = lang == "ar"
     entry = source.article
-    about = about_article(entry.title, entry.publisher, entry.published) if entry else ""
-    meta = f'<p class="sanad-meta" dir="auto"><b>{_html(about)}</b></p>' if about else ""
+    about = about_article(entry.title or entry.lead, entry.publisher, entry.published) if entry else ""
+    name = _html(entry.name if entry else source.file)
+    if not about:
+        heading = f'<h3><bdi dir="ltr">{name}</bdi></h3>'
+    else:
+        heading = f'<h3 dir="auto">{_html(about)}</h3><p class="sanad-file"><bdi dir="ltr">{name}</bdi></p>'
     return (
-        f'<div class="sanad-panel" dir="{"rtl" if ar else "ltr"}">'
-        f'<h3><bdi dir="ltr">{_html(entry.name if entry else source.file)}</bdi></h3>{meta}'
+        f'<div class="sanad-panel" dir="{"rtl" if ar else "ltr"}">{heading}'
         f'<div class="sanad-article" dir="auto">{_html(source.text)}</div></div>'
     )
 

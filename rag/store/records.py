@@ -47,7 +47,8 @@ __all__ = [
 #: embedded and BM25-indexed with the chunk when ``chunking.title_context`` is on. The article's
 #: ``published`` date is also kept as the int ``published_day`` (YYYYMMDD, absent when undated) and its
 #: ``publisher`` folded as ``publisher_key``, for Chroma ``where`` filters; ``page`` is the page of the
-#: chunk's start (PDFs only); ``record`` names the article inside a multi-article file ("" otherwise).
+#: chunk's start (PDFs only); ``record`` names the article inside a multi-article file ("" otherwise); ``lead`` is the article's first
+#: words when it has no headline.
 CHUNK_METADATA_KEYS = (
     "file",
     "root",
@@ -64,6 +65,7 @@ CHUNK_METADATA_KEYS = (
     "url",
     "page",
     "headline",
+    "lead",
 )
 #: The file key of a row (llama-index writes a node's source document id under this key).
 DOCUMENT_KEY = "document_id"
@@ -114,6 +116,7 @@ def _article_metadata(record: FileRecord) -> dict[str, str | int]:
         "author": record.author,
         "url": record.url,
         "headline": record.title,
+        "lead": record.lead,
     }
     if record.published:
         about["published_day"] = int(record.published.replace("-", ""))
@@ -189,6 +192,7 @@ def passage_from_row(
         url=str(meta.get("url") or "") or None,
         page=int(meta["page"]) if meta.get("page") else None,
         record=str(meta.get("record") or "") or None,
+        lead=str(meta.get("lead") or ""),
     )
 
 

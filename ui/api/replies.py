@@ -30,7 +30,7 @@ def sources_block(answer: Answer) -> str:
         quote = citation.focus or citation.text
         if len(quote) > _QUOTE_CHARS:
             quote = quote[: _QUOTE_CHARS - 1].rstrip() + "…"
-        where = [citation.title, citation.publisher, citation.published, citation.file]
+        where = [citation.name, citation.publisher, citation.published, citation.file]
         if citation.record is not None:
             where.append(f"#{citation.record}")
         if citation.page is not None:
