@@ -127,3 +127,23 @@ def test_global_options_work_after_the_command_too(cli_index: tuple[Path, Path],
     done = sanad("ask", "من هو والد مناف طلاس؟", "--config", str(config), "--index", str(index), "--json", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["citations"], done.stdout
+
+
+def test_chat_says_where_it_serves_in_one_line_without_gradio_share_advice(
+    cli_index: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """`sanad chat` prints its address and nothing about `share=True` (the chat is never shared)."""
+    from tests.conftest import free_port
+
+    config, index = cli_index
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    args = [sys.executable, "-m", "ui.cli", "--config", str(config), "--index", str(index), "chat", "--port", str(port)]
+    chat = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    try:
+        first = chat.stdout.readline() if chat.stdout else ""
+        assert first.strip() == f"Sanad chat: http://127.0.0.1:{port}/ (Ctrl+C stops it)", first
+    finally:
+        chat.terminate()
+        rest, _ = chat.communicate(timeout=60)
+    assert "share=True" not in first + rest and "public link" not in first + rest, rest

@@ -188,7 +188,11 @@ def _ask(assistant: Assistant, args: argparse.Namespace) -> int:
 def _chat(assistant: Assistant, args: argparse.Namespace) -> int:
     from ui.app import launch
 
-    launch(assistant, host=args.host, port=args.port)
+    # Gradio's own lines (among them "To create a public link, set share=True") are left out: the chat is
+    # never shared publicly, and one line says where it is.
+    app = launch(assistant, host=args.host, port=args.port, prevent_thread_lock=True, quiet=True)
+    print(f"Sanad chat: {app.local_url} (Ctrl+C stops it)", flush=True)
+    app.block_thread()
     return 0
 
 
