@@ -7,20 +7,25 @@ answerer (:mod:`rag.answers.extractive`) and, in llm mode, the model's answerer 
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
+from ingest.errors import SanadError
 from ingest.manifest import FileRecord, Manifest
+from ingest.textnorm import normalize
 from rag.answers.step import Asked, extractive_answer, generated_answer
 from rag.config import ConfigError, SanadConfig, load_config
 from rag.corpus import add_to_corpus
 from rag.embeddings import build_embedding
 from rag.followup import standalone_question
+from rag.gold.feedback import FeedbackStore, Judgement
 from rag.index.build import BatchDone, Progress, ingest_paths
 from rag.index.layout import IndexLayout, build_settings
 from rag.index.reader import IndexReader
@@ -167,6 +172,41 @@ class Assistant:
             SourceRefused: not an ingested file inside its folder (``../``, absolute, link out).
         """
         return read_source(self.sources(), file, root, record=record, fields=self.config.corpus.records)
+
+    # ------------------------------------------------------------------ judgements
+    @cached_property
+    def feedback(self) -> FeedbackStore:
+        """The analysts' judgements of answers (``feedback.path``): a gold file ``sanad eval`` reads."""
+        return FeedbackStore(self.config.feedback.path)
+
+    def judge(self, judgement: Judgement) -> dict[str, object]:
+        """Keep an analyst's judgement of an answer (see :mod:`rag.gold.feedback`) with the state of
+        the index; a correction's source is the ingested article holding it word for word, if any.
+        Returns the line saved. The index is only read.
+
+        Raises:
+            FeedbackError: the judgement is contradictory, or the file cannot be written.
+        """
+        source = self._holding(judgement.correct_answer, judgement.question) if judgement.correct_answer else None
+        return self.feedback.record(judgement, source=source, index=self.index_state())
+
+    def index_state(self) -> dict[str, object]:
+        """What the index held: how many articles and chunks, and a fingerprint of their contents."""
+        records = self.sources()
+        digest = hashlib.sha256("\n".join(sorted(r.sha256 for r in records)).encode()).hexdigest()[:16]
+        return {"articles": len(records), "chunks": sum(r.chunks for r in records), "content": digest}
+
+    def _holding(self, answer: str, question: str) -> str | None:
+        """The file of the best-ranked passage that contains ``answer`` (normalised), searched for with
+        the question; None when no passage among the first 20 holds it."""
+        wanted = " ".join(normalize(answer).split())
+        if not wanted:
+            return None
+        try:
+            passages = self.search(f"{question} {answer}", top_k=20)
+        except SanadError:  # an empty or mismatched index: the correction stands without a source
+            return None
+        return next((p.file for p in passages if wanted in " ".join(normalize(p.text).split())), None)
 
     # ------------------------------------------------------------------ questions
     def ask(

@@ -19,6 +19,7 @@ from rag.sections import (
     ChunkingConfig,
     CorpusConfig,
     EmbeddingConfig,
+    FeedbackConfig,
     IndexConfig,
     LLMConfig,
     RetrievalConfig,
@@ -33,6 +34,7 @@ __all__ = [
     "ConfigError",
     "CorpusConfig",
     "EmbeddingConfig",
+    "FeedbackConfig",
     "IndexConfig",
     "LLMConfig",
     "RetrievalConfig",
@@ -57,6 +59,7 @@ class SanadConfig(Section):
     answer: AnswerConfig = Field(default_factory=AnswerConfig)
     llm: LLMConfig = Field(default_factory=LLMConfig)
     ui: UIConfig = Field(default_factory=UIConfig)
+    feedback: FeedbackConfig = Field(default_factory=FeedbackConfig)
 
     @model_validator(mode="after")
     def _llm_needed(self) -> SanadConfig:
@@ -72,6 +75,7 @@ class SanadConfig(Section):
         if out.corpus.path is not None:
             out.corpus.path = (base / out.corpus.path.expanduser()).resolve()
         out.index.path = (base / out.index.path.expanduser()).resolve()
+        out.feedback.path = (base / out.feedback.path.expanduser()).resolve()
         model = out.embedding.model
         if model and (model.startswith((".", "~")) or (base / model).is_dir()):
             out.embedding.model = str((base / Path(model).expanduser()).resolve())

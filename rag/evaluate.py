@@ -1,7 +1,7 @@
 """Scoring Sanad on gold question/answer pairs (``sanad eval``).
 
 Gold file: one JSON object per line, ``{"id", "question", "answers": [...], "source": file or null}``;
-``source: null`` with ``answers: []`` means the articles do not contain the answer.
+``answers: []`` means the articles do not contain the answer (:mod:`rag.gold.files`).
 """
 
 from __future__ import annotations
@@ -84,8 +84,9 @@ def _answer_text(answer: str) -> str:
     return unicodedata.normalize("NFC", _CITATION_MARK.sub("", answer)).strip()
 
 
-def _same_file(file: str, source: str) -> bool:
-    return file == source or Path(file).name == Path(source).name
+def _same_file(file: str, source: str | None) -> bool:
+    """``file`` is the gold source (any file when the gold names none)."""
+    return source is None or file == source or Path(file).name == Path(source).name
 
 
 def score_prediction(item: GoldItem, prediction: dict[str, Any]) -> dict[str, Any]:
@@ -96,7 +97,6 @@ def score_prediction(item: GoldItem, prediction: dict[str, Any]) -> dict[str, An
         scores["no_answer_correct"] = not prediction["found"]
         scores["confidence"] = float(prediction.get("confidence", 0.0))
         return scores
-    assert item.source is not None
     rank = None
     for position, passage in enumerate(prediction["retrieved"][:RANK_DEPTH], start=1):
         if _same_file(passage["file"], item.source) and _contains_gold(passage["text"], item.answers):

@@ -16,6 +16,7 @@ __all__ = [
     "ChunkingConfig",
     "CorpusConfig",
     "EmbeddingConfig",
+    "FeedbackConfig",
     "IndexConfig",
     "LLMConfig",
     "RetrievalConfig",
@@ -249,4 +250,12 @@ class UIConfig(Section):
         description="Optional bearer token for `sanad serve`'s /v1, /mcp and /api: 'env:VAR' names the variable "
         "that holds it (clients send 'Authorization: Bearer <token>'). Never put the token itself in this file.",
         pattern=r"^env:[A-Za-z_][A-Za-z0-9_]*$",
+    )
+
+
+class FeedbackConfig(Section):
+    path: Path = Field(
+        Path("data/feedback.jsonl"),
+        description="Where the analysts' 👍/👎 judgements are kept: a gold file `sanad eval --gold` reads "
+        "(relative to this file's folder). Judging never changes the index.",
     )

@@ -73,7 +73,8 @@ class Passage:
     text (the record ``record`` of it for a multi-article file).
 
     ``title`` is the article's headline (``lead`` its first words, when it has none); ``context`` the
-    headline embedded with the chunk ("" when ``chunking.title_context`` is off); ``published`` is ``YYYY-MM-DD``; ``page`` the PDF page of ``start``.
+    headline embedded with the chunk ("" when ``chunking.title_context`` is off); ``published`` is
+    ``YYYY-MM-DD``; ``page`` the PDF page of ``start``.
     """
 
     chunk_id: str

@@ -19,6 +19,7 @@ from rag.types import SearchFilters
 from ui.articles import source_choice, sources_rows
 from ui.assets import BRIDGE_JS, COPY_JS, LANGUAGE_JS
 from ui.auth import load_users
+from ui.feedback import judge_correction, judge_reaction, shown_answer
 from ui.handlers import add_articles as add_uploaded
 from ui.handlers import chat_events, open_source, respond
 from ui.labels import ANSWER_MODES, EXAMPLES, LABELS, LANGUAGES, localise_reason
@@ -55,6 +56,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         answers = gr.State([])  # per answered turn: its citations as dicts
         dialog = gr.State([])  # [question, answer] per turn, as typed and answered: follow-ups read it
         asked = gr.State("")
+        shown = gr.State([])  # the answers shown, to judge with 👍/👎 (ui.feedback.Shown)
+        pending = gr.State(None)  # the answer a 👎 opened the correction form for
         with gr.Tabs():
             with gr.Tab("المحادثة · Chat", id="chat"):
                 with gr.Row():
@@ -80,6 +83,28 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                         with gr.Row():
                             copy = gr.Button(LABELS["ar"]["copy"], size="sm", elem_id="sanad-copy")
                             clear = gr.Button(LABELS["ar"]["clear"], size="sm", elem_id="sanad-clear")
+                        status = gr.Markdown("", rtl=True, elem_id="sanad-feedback-status")
+                        with gr.Group(visible=False, elem_id="sanad-feedback") as form:
+                            form_title = gr.Markdown(LABELS["ar"]["feedback_title"], rtl=True)
+                            correct = gr.Textbox(
+                                label=LABELS["ar"]["feedback_answer"],
+                                rtl=True,
+                                max_lines=4,
+                                elem_id="sanad-feedback-answer",
+                            )
+                            with gr.Row():
+                                save = gr.Button(
+                                    LABELS["ar"]["feedback_save"],
+                                    size="sm",
+                                    variant="primary",
+                                    elem_id="sanad-feedback-save",
+                                )
+                                not_found = gr.Button(
+                                    LABELS["ar"]["feedback_notfound"], size="sm", elem_id="sanad-feedback-notfound"
+                                )
+                                close = gr.Button(
+                                    LABELS["ar"]["feedback_close"], size="sm", elem_id="sanad-feedback-close"
+                                )
                         with gr.Accordion(LABELS["ar"]["settings"], open=False) as settings:
                             top_k = gr.Slider(
                                 1,
@@ -129,8 +154,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
 
         # ------------------------------------------------------------ chat
         def take_question(message: str, history: list[Any]) -> tuple[str, list[Any], str]:
-            shown = f'<div dir="auto" class="sanad-question">\n\n{render_question(message)}\n\n</div>'
-            return "", [*history, {"role": "user", "content": shown}], message
+            bubble = f'<div dir="auto" class="sanad-question">\n\n{render_question(message)}\n\n</div>'
+            return "", [*history, {"role": "user", "content": bubble}], message
 
         def answer(
             message: str,
@@ -143,27 +168,30 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             last_day: str,
             outlet_names: list[str] | None,
             code: str,
+            judged: list[Any],
         ) -> Iterator[tuple[Any, ...]]:
             try:
                 filters = SearchFilters.parse(first_day, last_day, outlet_names or ())
             except SanadError as exc:  # a date not written YYYY-MM-DD: said in the chat
                 said_back = {"role": "assistant", "content": f"⚠️ {localise_reason(str(exc), code)}"}
-                yield [*history, said_back], turns, gr.skip(), said, gr.skip()
+                yield [*history, said_back], turns, gr.skip(), said, gr.skip(), gr.skip()
                 return
             for kind, value in chat_events(assistant, message, said, int(k), choice, filters, code):
-                shown: Any = gr.skip()  # the panel follows the conversation: the new answer's [1]
+                panel_now: Any = gr.skip()  # the panel follows the conversation: the new answer's [1]
+                judgeable: Any = gr.skip()
                 if kind == "answer":
+                    judgeable = [*judged, shown_answer(len(history), message, value)]
                     turns = [*turns, [asdict(c) for c in value.citations]]
                     said = [*said, [message, value.answer]]
                     content, copied = render_chat_answer(value, len(turns) - 1, code), plain_answer(value)
                     first = f"cite:{len(turns) - 1}:{value.citations[0].n}" if value.citations else ""
-                    shown = open_source(assistant, first, turns, code) if first else render_panel_hint(code)
+                    panel_now = open_source(assistant, first, turns, code) if first else render_panel_hint(code)
                 else:
                     content, copied = (render_partial(value) if kind == "text" else value), gr.skip()
-                yield [*history, {"role": "assistant", "content": content}], turns, copied, said, shown
+                yield [*history, {"role": "assistant", "content": content}], turns, copied, said, panel_now, judgeable
 
-        ask_inputs = [asked, chatbot, answers, top_k, dialog, mode, since, until, outlets, lang]
-        ask_outputs = [chatbot, answers, plain, dialog, panel]
+        ask_inputs = [asked, chatbot, answers, top_k, dialog, mode, since, until, outlets, lang, shown]
+        ask_outputs = [chatbot, answers, plain, dialog, panel, shown]
         box.submit(take_question, [box, chatbot], [box, chatbot, asked], queue=False, api_visibility="private").then(
             answer, ask_inputs, ask_outputs, api_visibility="private"
         )
@@ -176,9 +204,45 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         ).then(answer, ask_inputs, ask_outputs, api_visibility="private")
 
         clear.click(
-            lambda code: ([], [], "", render_panel_hint(code), []),
+            lambda code: ([], [], "", render_panel_hint(code), [], [], None, "", gr.update(visible=False)),
             [lang],
-            [chatbot, answers, plain, panel, dialog],
+            [chatbot, answers, plain, panel, dialog, shown, pending, status, form],
+            queue=False,
+            api_visibility="private",
+        )
+
+        # ------------------------------------------------------------ 👍 / 👎
+        def react(judged: list[Any], code: str, event: gr.LikeData) -> tuple[Any, ...]:
+            said, opened = judge_reaction(assistant, judged, event.index, event.liked, code)
+            return said, opened, gr.update(visible=opened is not None), ""
+
+        def correct_it(record: Any, text: str, code: str, not_in_articles: bool) -> tuple[Any, ...]:
+            said, still = judge_correction(assistant, record, text, not_in_articles, code)
+            return said, still, gr.update(visible=still is not None), (text if still is not None else "")
+
+        chatbot.like(react, [shown, lang], [status, pending, form, correct], api_visibility="private")
+        save.click(
+            lambda record, text, code: correct_it(record, text, code, False),
+            [pending, correct, lang],
+            [status, pending, form, correct],
+            api_visibility="private",
+        )
+        correct.submit(
+            lambda record, text, code: correct_it(record, text, code, False),
+            [pending, correct, lang],
+            [status, pending, form, correct],
+            api_visibility="private",
+        )
+        not_found.click(
+            lambda record, code: correct_it(record, "", code, True),
+            [pending, lang],
+            [status, pending, form, correct],
+            api_visibility="private",
+        )
+        close.click(
+            lambda: (None, gr.update(visible=False), ""),
+            None,
+            [pending, form, correct],
             queue=False,
             api_visibility="private",
         )
@@ -238,13 +302,19 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 gr.update(label=labels["pick"]),
                 gr.update(label=labels["upload"]),
                 gr.update(value=labels["add"]),
+                gr.update(value=labels["feedback_title"], rtl=rtl),
+                gr.update(label=labels["feedback_answer"], rtl=rtl),
+                gr.update(value=labels["feedback_save"]),
+                gr.update(value=labels["feedback_notfound"]),
+                gr.update(value=labels["feedback_close"]),
             )
 
         language.change(
             switch,
             language,
             [lang, header, chatbot, box, copy, clear, settings, top_k, mode, since, until, outlets, panel]
-            + [sources_intro, table, picker, upload, add],
+            + [sources_intro, table, picker, upload, add]
+            + [form_title, correct, save, not_found, close],
             queue=False,
             api_visibility="private",
             js=LANGUAGE_JS,

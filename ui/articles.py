@@ -62,7 +62,8 @@ def sources_rows(records: list[FileRecord]) -> list[list[object]]:
     """One table row per ingested article: headline, outlet, date, file (and record), size, chunks,
     when ingested (UTC, to the minute)."""
     return [
-        [r.title or r.lead, r.publisher, r.published or "", r.name, format_size(r.size), r.chunks, _minute(r.ingested_at)]
+        [r.title or r.lead, r.publisher, r.published or "", r.name, format_size(r.size), r.chunks]
+        + [_minute(r.ingested_at)]
         for r in records
     ]
 

@@ -1,6 +1,6 @@
-"""The ``sanad`` command: ingest, ask, chat, eval.
+"""The ``sanad`` command: ingest, ask, chat, serve, mcp, eval, feedback.
 
-Global options come before the command::
+Global options come before the command (or after it)::
 
     sanad [--config FILE] [--index DIR] ingest [PATH ...] [--rebuild] [--ray [ADDRESS] [--workers N]]
     sanad ... ask "سؤال" [--json] [--top-k N] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--publisher NAME ...]
@@ -8,6 +8,7 @@ Global options come before the command::
     sanad ... serve [--host H] [--port P]
     sanad ... mcp
     sanad ... eval GOLD.jsonl [--out PRED.jsonl]
+    sanad ... feedback export [--out GOLD.jsonl]
 """
 
 from __future__ import annotations
@@ -85,6 +86,13 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("gold", type=Path, help="JSONL: id, question, answers, source")
     evaluate.add_argument("--out", type=Path, help="write one prediction per line here")
     evaluate.add_argument("--json", action="store_true", help="print the metrics as JSON")
+
+    feedback = commands.add_parser("feedback", help="the analysts' 👍/👎 judgements (feedback.path)")
+    feedback_commands = feedback.add_subparsers(dest="feedback_command", required=True, metavar="ACTION")
+    export = feedback_commands.add_parser(
+        "export", help="write the judgements' gold items as a gold file for `sanad eval` (default: to stdout)"
+    )
+    export.add_argument("--out", type=Path, help="write here instead of stdout")
     return parser
 
 
@@ -225,6 +233,21 @@ def _eval(assistant: Assistant, args: argparse.Namespace) -> int:
     return 0
 
 
+def _feedback(assistant: Assistant, args: argparse.Namespace) -> int:
+    from rag.gold.feedback import FeedbackError
+
+    text = assistant.feedback.export()  # "export" is the only action
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        args.out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise FeedbackError(f"{args.out}: cannot write: {exc.strerror or exc}") from None
+    print(f"{len(text.splitlines())} gold items from {assistant.feedback.path} written to {args.out}", file=sys.stderr)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``sanad`` command; return its exit status."""
     args = _parser().parse_args(argv)
@@ -238,9 +261,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "ingest" and args.ray is None:  # a batch job: every core (embedding.ingest_threads)
             config = assistant.config
             assistant = Assistant(config.model_copy(update={"embedding": config.embedding.for_ingest()}))
-        handler = {"ingest": _ingest, "ask": _ask, "chat": _chat, "serve": _serve, "mcp": _mcp, "eval": _eval}[
-            args.command
-        ]
+        handlers = {"ingest": _ingest, "ask": _ask, "chat": _chat, "serve": _serve, "mcp": _mcp, "eval": _eval}
+        handler = {**handlers, "feedback": _feedback}[args.command]
         return handler(assistant, args)
     except SanadError as exc:
         print(f"sanad: error: {exc}", file=sys.stderr)

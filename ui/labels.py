@@ -54,6 +54,17 @@ LABELS: dict[str, dict[str, str]] = {
         "no_such_source": "{request}: لا مصدر بهذا الرقم في هذه المحادثة",
         "not_a_request": "{request}: ليس طلب مصدر",
         "no_sources": "لا مصادر لهذه الإجابة: لم تُوجد في المقالات.",
+        "feedback_title": "👎 ما الخطأ في هذه الإجابة؟ (يُحفظ تقييمك ملفاً مرجعياً يقيس به `sanad eval` سنداً)",
+        "feedback_answer": "الإجابة الصحيحة هي… (اختياري)",
+        "feedback_save": "احفظ الإجابة الصحيحة",
+        "feedback_notfound": "كان يجب أن يقول: ليس في المقالات",
+        "feedback_close": "إغلاق",
+        "saved_up": "✓ حُفظ تأكيدك لهذه الإجابة.",
+        "saved_down": "✓ حُفظ أن الإجابة خاطئة. أضف الإجابة الصحيحة إن شئت.",
+        "saved_fix": "✓ حُفظت الإجابة الصحيحة.",
+        "saved_notfound": "✓ حُفظ أن الإجابة ليست في المقالات.",
+        "nothing_to_judge": "لا إجابة لتقييمها هنا.",
+        "cannot_save": "⚠️ تعذّر الحفظ: {reason}",
     },
     "en": {
         "header": "## Sanad · سند\nAsk about the archived news articles; every answer quotes the articles, with "
@@ -88,6 +99,18 @@ LABELS: dict[str, dict[str, str]] = {
         "no_such_source": "{request}: no such source in this chat",
         "not_a_request": "{request}: not a source request",
         "no_sources": "No sources for this answer: it is not in the articles.",
+        "feedback_title": "👎 What is wrong with this answer? (Judgements are kept as a gold file `sanad eval` "
+        "scores Sanad against.)",
+        "feedback_answer": "The right answer is… (optional)",
+        "feedback_save": "Save the right answer",
+        "feedback_notfound": "It should have said: not in the articles",
+        "feedback_close": "Close",
+        "saved_up": "✓ Saved: you confirmed this answer.",
+        "saved_down": "✓ Saved: the answer is wrong. Add the right answer if you like.",
+        "saved_fix": "✓ Saved the right answer.",
+        "saved_notfound": "✓ Saved: the answer is not in the articles.",
+        "nothing_to_judge": "Nothing to judge here.",
+        "cannot_save": "⚠️ Could not save: {reason}",
     },
 }
 

@@ -147,7 +147,6 @@ def source_line(citation: Citation, lang: str = "ar") -> str:
     return f'**{_escape(about)}** <small class="sanad-where">· {_where(citation)}</small>'
 
 
-
 def _marked_answer(answer: Answer) -> str:
     """The answer as text, each quoted sentence's focus (the clause that answers) in a ``<mark>``.
     Sentences the answer does not quote word for word (an LLM's answer) are left as they are."""
@@ -233,7 +232,8 @@ def render_citation_panel(citation: Citation, source: SourceText, lang: str = "a
         f"{warning}"
         f'<blockquote class="sanad-passage" dir="auto">{passage}</blockquote>'
         f'<p class="sanad-file">{"الملف" if ar else "File"}: <bdi dir="ltr">{_html(citation.file)}</bdi> · '
-        f'{"الموضع" if ar else "characters"} <span class="sanad-offsets" dir="ltr">({citation.start}–{citation.end})</span></p>'
+        f"{'الموضع' if ar else 'characters'} "
+        f'<span class="sanad-offsets" dir="ltr">({citation.start}–{citation.end})</span></p>'
         f'<details class="sanad-whole"><summary>{whole}</summary>'
         f'<div class="sanad-article" dir="auto">{_highlighted(text, citation.start, citation.end)}</div></details>'
         "</div>"

@@ -47,8 +47,8 @@ __all__ = [
 #: embedded and BM25-indexed with the chunk when ``chunking.title_context`` is on. The article's
 #: ``published`` date is also kept as the int ``published_day`` (YYYYMMDD, absent when undated) and its
 #: ``publisher`` folded as ``publisher_key``, for Chroma ``where`` filters; ``page`` is the page of the
-#: chunk's start (PDFs only); ``record`` names the article inside a multi-article file ("" otherwise); ``lead`` is the article's first
-#: words when it has no headline.
+#: chunk's start (PDFs only); ``record`` names the article inside a multi-article file ("" otherwise);
+#: ``lead`` is the article's first words when it has no headline.
 CHUNK_METADATA_KEYS = (
     "file",
     "root",

@@ -1,21 +1,24 @@
-"""The plain JSON door: ``POST /api/ask`` returns exactly the object ``sanad ask --json`` prints."""
+"""The plain JSON door: ``POST /api/ask`` returns exactly the object ``sanad ask --json`` prints;
+``POST /api/feedback`` keeps an analyst's judgement of an answer, ``GET /api/feedback`` lists the gold
+items the judgements make (:mod:`rag.gold.feedback`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from pydantic import Field
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from ingest.errors import SanadError
 from rag.assistant import Assistant
+from rag.gold.feedback import MAX_CORRECTION_CHARS, Judgement
 from rag.questions import MAX_QUESTION_CHARS
-from ui.api.guard import MAX_HISTORY_MESSAGES, AnswerSlots, FilterFields, SlotsFull, answer_failure
+from ui.api.guard import MAX_HISTORY_MESSAGES, AnswerSlots, FilterFields, SlotsFull, answer_failure, error_body
 from ui.api.replies import history_turns
 
-__all__ = ["AskRequest", "rest_router"]
+__all__ = ["AskRequest", "FeedbackRequest", "rest_router"]
 
 
 class AskRequest(FilterFields):
@@ -26,6 +29,21 @@ class AskRequest(FilterFields):
     history: list[dict[str, Any]] = Field(default_factory=list, max_length=MAX_HISTORY_MESSAGES)
     top_k: int | None = Field(None, ge=1, le=50)
     mode: str | None = Field(None, pattern="^(extractive|llm)$")
+
+
+class FeedbackRequest(BaseModel):
+    """A judgement of an answer ``/api/ask`` (or any door) gave: the question, the answer as given
+    (``answer``, ``found``, ``citations`` as in ``ask --json``), 👍 ``up`` or 👎 ``down``, and with
+    ``down`` the right answer or ``not_in_articles``."""
+
+    question: str = Field(..., min_length=1, max_length=MAX_QUESTION_CHARS)
+    answer: str = Field("", max_length=20_000)
+    found: bool
+    citations: list[dict[str, Any]] = Field(default_factory=list, max_length=50)
+    verdict: Literal["up", "down"]
+    correct_answer: str | None = Field(None, max_length=MAX_CORRECTION_CHARS)
+    not_in_articles: bool = False
+    standalone_question: str | None = Field(None, max_length=MAX_QUESTION_CHARS * 2)
 
 
 def rest_router(assistant: Assistant, slots: AnswerSlots) -> APIRouter:
@@ -51,5 +69,25 @@ def rest_router(assistant: Assistant, slots: AnswerSlots) -> APIRouter:
         except (SlotsFull, SanadError) as exc:
             status, body = answer_failure(exc)
             return JSONResponse(body, status_code=status)
+
+    @router.post("/feedback", response_model=None)
+    async def feedback(request: FeedbackRequest) -> JSONResponse:
+        try:
+            judgement = Judgement(**request.model_dump())
+        except SanadError as exc:  # contradictory: a correction with 👍, or with "not in the articles"
+            return JSONResponse(error_body(str(exc)), status_code=400)
+        try:
+            line = await run_in_threadpool(assistant.judge, judgement)
+        except SanadError as exc:  # the judgements file cannot be written
+            return JSONResponse(error_body(str(exc), "server_error"), status_code=503)
+        return JSONResponse({key: line[key] for key in ("id", "gold", "answers", "source")})
+
+    @router.get("/feedback", response_model=None)
+    async def gold() -> JSONResponse:
+        try:
+            items = await run_in_threadpool(assistant.feedback.gold_items)
+        except SanadError as exc:
+            return JSONResponse(error_body(str(exc), "server_error"), status_code=503)
+        return JSONResponse({"path": str(assistant.feedback.path), "gold": [vars(item) for item in items]})
 
     return router

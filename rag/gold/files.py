@@ -1,7 +1,10 @@
 """Gold files: questions with their answers and source, one JSON object per line.
 
-``{"id", "question", "answers": [...], "source": file or null}``; ``source: null`` with ``answers: []``
-means the articles do not contain the answer. Other fields are ignored.
+``{"id", "question", "answers": [...], "source": file or null}``; ``answers: []`` means the articles
+do not contain the answer; answers with ``source: null`` are answerable from any article (an analyst's
+correction whose sentence was not found in the index). A line with ``"gold": false`` is a judgement
+that names no answer (a bare 👎) and is skipped; a later line with an earlier line's ``id`` replaces it
+(an analyst who judged a question again). Other fields are ignored.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ class GoldItem:
 
     @property
     def answerable(self) -> bool:
-        return bool(self.source) and bool(self.answers)
+        return bool(self.answers)
 
 
 def read_gold(path: Path) -> list[GoldItem]:
@@ -44,7 +47,7 @@ def read_gold(path: Path) -> list[GoldItem]:
         lines = path.read_text(encoding="utf-8").split("\n")
     except (OSError, UnicodeDecodeError) as exc:
         raise GoldFileError(f"{path}: cannot read the gold file: {exc}") from None
-    items = []
+    items: dict[str, GoldItem] = {}
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -57,7 +60,11 @@ def read_gold(path: Path) -> list[GoldItem]:
                 raise GoldFileError(f"{path}:{number}: missing field {key!r}")
         if not isinstance(row["answers"], list):
             raise GoldFileError(f"{path}:{number}: field 'answers' must be a list")
-        items.append(
-            GoldItem(str(row["id"]), str(row["question"]), [str(a) for a in row["answers"]], row.get("source"))
+        if row.get("gold", True) is False:
+            items.pop(str(row["id"]), None)  # judged again, without an answer: the earlier gold goes too
+            continue
+        items.pop(str(row["id"]), None)  # a later judgement of the same question takes the last place
+        items[str(row["id"])] = GoldItem(
+            str(row["id"]), str(row["question"]), [str(a) for a in row["answers"]], row.get("source") or None
         )
-    return items
+    return list(items.values())
