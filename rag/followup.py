@@ -4,8 +4,12 @@ Retrieval sees one question at a time, so a follow-up that leans on the previous
 ("when was he killed?", "وماذا عن حلب؟") is rewritten first. With an LLM the model
 rewrites it (:func:`llm_rewrite`); without one a tested rule carries the previous
 question's subject over (:func:`carry_over`): when the new question names too little
-of its own, or points back with a pronoun, the content words of the previous
-(already standalone) question are appended to it.
+of its own, or points back with a pronoun, the previous (already standalone) question's
+subject — its content words without its question frame («كم عدد»، «في أي مدينة») — is put
+in brackets right after the pronoun or demonstrative («من المسؤول عن ذلك (القتلى)؟»), or
+before the question mark, and the opening "and" goes («ومتى؟» -> «متى (…)؟»). The follow-up's
+own question word and asked attribute come first, so they stay in charge of the answer
+(benchmarks/followups.py: answers agree with the question written out in full, 22 of 26).
 """
 
 from __future__ import annotations
@@ -32,6 +36,17 @@ _POINTERS = frozenset(
     "he she it they him her them his its their there that this those these then".split()
 )
 _AND_OPENERS = frozenset({"and", "also", "وماذا", "وكذلك", "وايضا"})
+# Verbs of saying name no subject: «وماذا قال عن …؟» still asks about the previous turn's speaker.
+_SAYING = frozenset(
+    "قال يقول صرح اضاف اكد وصف ذكر اعتبر وقال وصرح واضاف واكد ووصف وذكر "
+    "say says said tell told add added describe described call called".split()
+)
+# Nouns that frame a question right after its question word («كم عدد»، «في أي مدينة», "which city"):
+# they say what kind of answer is asked, not what the question is about, so they are not carried.
+_FRAME_NOUNS = frozenset(
+    "عدد اسم نوع نسبه مقدار حجم ساعه وقت عام سنه يوم شهر تاريخ مدينه بلد دوله مكان منطقه عاصمه بلده قريه "
+    "number name kind type time hour year date day month city country town place region capital".split()
+)
 #: A question naming fewer things than this leans on the previous turn; one that points back
 #: (a pronoun) must name at least ``_POINTING_OWN_WORDS``, one opening with "and" ``_AND_OWN_WORDS``.
 _MIN_OWN_WORDS, _POINTING_OWN_WORDS, _AND_OWN_WORDS = 2, 3, 4
@@ -72,7 +87,7 @@ def is_follow_up(question: str) -> bool:
     words = [normalize(w) for w in _WORD.findall(question)]
     if not words:
         return False
-    written = _content_words(question)
+    written = [w for w in _content_words(question) if normalize(w).lower() not in _SAYING]
     # as written: ة is not the pronoun ه; a word with a pronoun suffix (قائدها) names nothing of its own
     suffixed = [w for w in written if _SUFFIX.match(w) and not w.startswith("ال")]
     own = len(written) - len(suffixed)
@@ -92,13 +107,53 @@ def is_follow_up(question: str) -> bool:
     return own < _MIN_OWN_WORDS
 
 
+def _subject(previous: str) -> list[str]:
+    """The content words of ``previous`` without its question frame (the noun right after its
+    question word: «كم عدد القتلى» -> القتلى, «في أي مدينة عقد…» -> عقد…), each once."""
+    words = _WORD.findall(previous)
+    frame = {
+        i
+        for i, word in enumerate(words)
+        if i and normalize(word).lower() in _FRAME_NOUNS and normalize(words[i - 1]).lower() in _QUESTION_WORDS
+    }
+    kept = [w for i, w in enumerate(words) if i not in frame]
+    return list(dict.fromkeys(_content_words(" ".join(kept))))
+
+
+def _without_and(question: str) -> str:
+    """``question`` without its conversational "and" («ومتى…» -> «متى…», "And how many…" -> "how many…"):
+    the question written out in full would not open with it."""
+    match = _WORD.match(question.lstrip())
+    if match is None:
+        return question
+    text, word = question.lstrip(), match.group()
+    if word.lower() in ("and", "also") and len(text.split()) > 1:
+        return text[match.end() :].lstrip()
+    if word[:1] in "وف" and normalize(word[1:]) in _QUESTION_WORDS:
+        return text[1:]
+    return question
+
+
 def carry_over(question: str, previous: str) -> str:
-    """``question`` with the previous question's content words appended when it is a follow-up."""
+    """``question`` with the previous question's subject carried in when it is a follow-up (and its opening
+    "and" dropped): in brackets right after its first pronoun or demonstrative (ذلك، هناك، عنه), else before
+    the question mark."""
     if not previous or not is_follow_up(question):
         return question
     have = {normalize(w) for w in _WORD.findall(question)}
-    carried = [w for w in dict.fromkeys(_content_words(previous)) if normalize(w) not in have]
-    return f"{question} ({' '.join(carried)})" if carried else question
+    carried = [w for w in _subject(previous) if normalize(w) not in have]
+    if not carried:
+        return question
+    question, insert = _without_and(question), f" ({' '.join(carried)})"
+    words = [(m, normalize(m.group()).lower()) for m in _WORD.finditer(question)]
+    for i, (match, key) in enumerate(words):
+        if key in ("هو", "هي", "هم") and i and words[i - 1][1] in _QUESTION_WORDS:
+            continue  # "ما هي" is "what is", not "what is she"
+        if _pointer(key):  # a suffixed word (بيانه الختامي) keeps its adjectives: the end is better
+            return question[: match.end()] + insert + question[match.end() :]
+    body = question.rstrip()
+    end = len(body.rstrip("?؟!."))
+    return body[:end] + insert + body[end:]
 
 
 def previous_questions(history: Sequence[Any] | None) -> list[Turn]:
