@@ -7,10 +7,10 @@ answerer (:mod:`rag.answers.extractive`) and, in llm mode, the model's answerer 
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import suppress
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,13 +19,12 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from ingest.errors import SanadError
 from ingest.manifest import FileRecord, Manifest
-from ingest.textnorm import normalize
 from rag.answers.step import Asked, extractive_answer, generated_answer
 from rag.config import ConfigError, SanadConfig, load_config
 from rag.corpus import add_to_corpus
-from rag.embeddings import build_embedding
+from rag.embeddings import build_embedding, forget_traces
 from rag.followup import standalone_question
-from rag.gold.feedback import FeedbackStore, Judgement
+from rag.gold.feedback import FeedbackStore, Judgement, holding_file, index_state
 from rag.index.build import BatchDone, Progress, ingest_paths
 from rag.index.layout import IndexLayout, build_settings
 from rag.index.reader import IndexReader
@@ -115,10 +114,9 @@ class Assistant:
             rebuild: ingest everything anew (after a model or chunking change). In persistent
                 mode the new index is built beside the old one and swapped in at the end, so a
                 running chat answers from the old one meanwhile.
-            progress: called with ``(done, total, file)`` after each file.
-            on_batch: called with the report so far after each stored batch (texts encoded, seconds per stage).
-            stages: where files are read and texts encoded (default: this process); e.g.
-                :class:`rag.index.ray_stages.RayStages` over a Ray cluster. This process still writes.
+            progress: called with ``(done, total, file)`` after each file; ``on_batch`` with the report so
+                far after each stored batch (texts encoded, seconds per stage).
+            stages: where files are read and texts encoded (default: this process; or ``RayStages``).
 
         Raises:
             ConfigError: no path given and ``corpus.path`` is not set.
@@ -149,11 +147,8 @@ class Assistant:
     ) -> tuple[IngestReport, list[tuple[str, str]]]:
         """Copy ``files`` into ``corpus.path`` and ingest it (see :func:`rag.corpus.add_to_corpus`).
 
-        Returns the ingest's report and the files refused with their reasons.
-
-        Raises:
-            ConfigError: ``corpus.path`` is not set.
-        """
+        Returns the ingest's report and the files refused with their reasons; raises ``ConfigError``
+        when ``corpus.path`` is not set."""
         corpus = self.config.corpus.path
         if corpus is None:
             raise ConfigError("corpus.path is not set in config.yaml: there is no folder to add articles to")
@@ -180,33 +175,13 @@ class Assistant:
         return FeedbackStore(self.config.feedback.path)
 
     def judge(self, judgement: Judgement) -> dict[str, object]:
-        """Keep an analyst's judgement of an answer (see :mod:`rag.gold.feedback`) with the state of
-        the index; a correction's source is the ingested article holding it word for word, if any.
-        Returns the line saved. The index is only read.
-
-        Raises:
-            FeedbackError: the judgement is contradictory, or the file cannot be written.
-        """
-        source = self._holding(judgement.correct_answer, judgement.question) if judgement.correct_answer else None
-        return self.feedback.record(judgement, source=source, index=self.index_state())
-
-    def index_state(self) -> dict[str, object]:
-        """What the index held: how many articles and chunks, and a fingerprint of their contents."""
-        records = self.sources()
-        digest = hashlib.sha256("\n".join(sorted(r.sha256 for r in records)).encode()).hexdigest()[:16]
-        return {"articles": len(records), "chunks": sum(r.chunks for r in records), "content": digest}
-
-    def _holding(self, answer: str, question: str) -> str | None:
-        """The file of the best-ranked passage that contains ``answer`` (normalised), searched for with
-        the question; None when no passage among the first 20 holds it."""
-        wanted = " ".join(normalize(answer).split())
-        if not wanted:
-            return None
-        try:
-            passages = self.search(f"{question} {answer}", top_k=20)
-        except SanadError:  # an empty or mismatched index: the correction stands without a source
-            return None
-        return next((p.file for p in passages if wanted in " ".join(normalize(p.text).split())), None)
+        """Keep an analyst's judgement of an answer (:mod:`rag.gold.feedback`) with the state of the index
+        (only read); a correction's source is the best-ranked article holding it. Returns the line saved;
+        raises ``FeedbackError`` when the judgements file cannot be written."""
+        source, fix = None, judgement.correct_answer
+        with suppress(SanadError):  # an empty index: a correction stands without a source
+            source = holding_file(fix, self.search(f"{judgement.question} {fix}", top_k=20)) if fix else None
+        return self.feedback.record(judgement, source=source, index=index_state(self.sources()))
 
     # ------------------------------------------------------------------ questions
     def ask(
@@ -323,15 +298,3 @@ class Assistant:
         if mode == "llm" and self.config.llm.rewrite_followups:
             rewrite = self.generator.rewrite
         return standalone_question(text, list(history), rewrite)[:MAX_QUESTION_CHARS]
-
-
-def forget_traces(model: object) -> None:
-    """Drop the encoder calls llama-index has recorded outside a trace.
-
-    Its ``CallbackManager`` files the id of every call made with no trace running under the
-    trace map's root entry and never drops them: ~90 bytes a question, for the life of the
-    process. Nothing in Sanad reads that map, so each question starts it afresh.
-    """
-    manager = getattr(model, "callback_manager", None)
-    if manager is not None:
-        manager.trace_map.clear()

@@ -33,6 +33,7 @@ __all__ = [
     "torch_device",
     "cosine_similarities",
     "embedding_fingerprint",
+    "forget_traces",
 ]
 
 V = TypeVar("V")
@@ -182,3 +183,15 @@ class VectorCache(Generic[V]):
                 self._items.move_to_end(text)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
+
+
+def forget_traces(model: object) -> None:
+    """Drop the encoder calls llama-index has recorded outside a trace.
+
+    Its ``CallbackManager`` files the id of every call made with no trace running under the
+    trace map's root entry and never drops them: ~90 bytes a question, for the life of the
+    process. Nothing in Sanad reads that map, so each question starts it afresh.
+    """
+    manager = getattr(model, "callback_manager", None)
+    if manager is not None:
+        manager.trace_map.clear()

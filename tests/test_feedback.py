@@ -17,7 +17,7 @@ from rag import Assistant
 from rag.config import FeedbackConfig
 from rag.evaluate import run_eval, score_prediction
 from rag.gold import FeedbackError, FeedbackStore, Judgement, read_gold
-from rag.gold.feedback import question_id
+from rag.gold.feedback import index_state, question_id
 from tests.serve_support import TOKEN
 
 FAMILIES = "كم عدد العائلات المحاصرة في حمص؟"
@@ -51,7 +51,7 @@ def test_each_judgement_makes_the_gold_item_it_should(judged: Assistant) -> None
     unknown = judged.judge(_judgement(judged, "من هو وزير الدفاع؟", "down", correct_answer="اسم لا يرد في أي مقال"))
     assert unknown["source"] is None and unknown["answers"] == ["اسم لا يرد في أي مقال"]
     lines = judged.feedback.judgements()
-    assert len(lines) == 4 and all(line["index"] == judged.index_state() for line in lines)
+    assert len(lines) == 4 and all(line["index"] == index_state(judged.sources()) for line in lines)
     assert lines[0]["shown"]["citations"][0]["file"] == "001_98fba5ff296b2f2c.txt"
     items = {item.question: item for item in judged.feedback.gold_items()}
     assert set(items) == {FAMILIES, OFF_TOPIC, TAWHEED, "من هو وزير الدفاع؟"}
@@ -87,12 +87,12 @@ def test_judgements_survive_a_restart_leave_the_index_alone_and_score_the_system
     judged: Assistant, tmp_path: Path
 ) -> None:
     manifest = judged.manifest_path.read_bytes()
-    before = judged.index_state(), [p.chunk_id for p in judged.search(FAMILIES, top_k=10)]
+    before = index_state(judged.sources()), [p.chunk_id for p in judged.search(FAMILIES, top_k=10)]
     judged.judge(_judgement(judged, FAMILIES, "up"))
     judged.judge(Judgement(OFF_TOPIC, judged.ask(OFF_TOPIC).answer, False, "up"))
     judged.judge(_judgement(judged, TAWHEED, "down", correct_answer="عبد القادر الصالح"))
     restarted = Assistant(judged.config, embed_model=judged.embed_model)  # a new process reads the same file
-    assert (restarted.index_state(), [p.chunk_id for p in restarted.search(FAMILIES, top_k=10)]) == before
+    assert (index_state(restarted.sources()), [p.chunk_id for p in restarted.search(FAMILIES, top_k=10)]) == before
     assert restarted.manifest_path.read_bytes() == manifest
     items = restarted.feedback.gold_items()
     assert [i.question for i in items] == [FAMILIES, OFF_TOPIC, TAWHEED]

@@ -19,7 +19,8 @@ from rag.types import SearchFilters
 from ui.articles import source_choice, sources_rows
 from ui.assets import BRIDGE_JS, COPY_JS, LANGUAGE_JS
 from ui.auth import load_users
-from ui.feedback import judge_correction, judge_reaction, shown_answer
+from ui.feedback import shown_answer
+from ui.feedback_form import feedback_form
 from ui.handlers import add_articles as add_uploaded
 from ui.handlers import chat_events, open_source, respond
 from ui.labels import ANSWER_MODES, EXAMPLES, LABELS, LANGUAGES, localise_reason
@@ -57,7 +58,6 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         dialog = gr.State([])  # [question, answer] per turn, as typed and answered: follow-ups read it
         asked = gr.State("")
         shown = gr.State([])  # the answers shown, to judge with 👍/👎 (ui.feedback.Shown)
-        pending = gr.State(None)  # the answer a 👎 opened the correction form for
         with gr.Tabs():
             with gr.Tab("المحادثة · Chat", id="chat"):
                 with gr.Row():
@@ -83,28 +83,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                         with gr.Row():
                             copy = gr.Button(LABELS["ar"]["copy"], size="sm", elem_id="sanad-copy")
                             clear = gr.Button(LABELS["ar"]["clear"], size="sm", elem_id="sanad-clear")
-                        status = gr.Markdown("", rtl=True, elem_id="sanad-feedback-status")
-                        with gr.Group(visible=False, elem_id="sanad-feedback") as form:
-                            form_title = gr.Markdown(LABELS["ar"]["feedback_title"], rtl=True)
-                            correct = gr.Textbox(
-                                label=LABELS["ar"]["feedback_answer"],
-                                rtl=True,
-                                max_lines=4,
-                                elem_id="sanad-feedback-answer",
-                            )
-                            with gr.Row():
-                                save = gr.Button(
-                                    LABELS["ar"]["feedback_save"],
-                                    size="sm",
-                                    variant="primary",
-                                    elem_id="sanad-feedback-save",
-                                )
-                                not_found = gr.Button(
-                                    LABELS["ar"]["feedback_notfound"], size="sm", elem_id="sanad-feedback-notfound"
-                                )
-                                close = gr.Button(
-                                    LABELS["ar"]["feedback_close"], size="sm", elem_id="sanad-feedback-close"
-                                )
+                        judging = feedback_form()
                         with gr.Accordion(LABELS["ar"]["settings"], open=False) as settings:
                             top_k = gr.Slider(
                                 1,
@@ -204,48 +183,15 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         ).then(answer, ask_inputs, ask_outputs, api_visibility="private")
 
         clear.click(
-            lambda code: ([], [], "", render_panel_hint(code), [], [], None, "", gr.update(visible=False)),
+            lambda code: ([], [], "", render_panel_hint(code), [], [], *judging.cleared()),
             [lang],
-            [chatbot, answers, plain, panel, dialog, shown, pending, status, form],
+            [chatbot, answers, plain, panel, dialog, shown, judging.status, judging.form, judging.pending],
             queue=False,
             api_visibility="private",
         )
 
         # ------------------------------------------------------------ 👍 / 👎
-        def react(judged: list[Any], code: str, event: gr.LikeData) -> tuple[Any, ...]:
-            said, opened = judge_reaction(assistant, judged, event.index, event.liked, code)
-            return said, opened, gr.update(visible=opened is not None), ""
-
-        def correct_it(record: Any, text: str, code: str, not_in_articles: bool) -> tuple[Any, ...]:
-            said, still = judge_correction(assistant, record, text, not_in_articles, code)
-            return said, still, gr.update(visible=still is not None), (text if still is not None else "")
-
-        chatbot.like(react, [shown, lang], [status, pending, form, correct], api_visibility="private")
-        save.click(
-            lambda record, text, code: correct_it(record, text, code, False),
-            [pending, correct, lang],
-            [status, pending, form, correct],
-            api_visibility="private",
-        )
-        correct.submit(
-            lambda record, text, code: correct_it(record, text, code, False),
-            [pending, correct, lang],
-            [status, pending, form, correct],
-            api_visibility="private",
-        )
-        not_found.click(
-            lambda record, code: correct_it(record, "", code, True),
-            [pending, lang],
-            [status, pending, form, correct],
-            api_visibility="private",
-        )
-        close.click(
-            lambda: (None, gr.update(visible=False), ""),
-            None,
-            [pending, form, correct],
-            queue=False,
-            api_visibility="private",
-        )
+        judging.wire(assistant, chatbot, shown, lang)
         copy.click(None, [plain, lang], None, js=COPY_JS)
         bridge.submit(
             lambda request, turns, code: open_source(assistant, request, turns, code),
@@ -302,11 +248,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 gr.update(label=labels["pick"]),
                 gr.update(label=labels["upload"]),
                 gr.update(value=labels["add"]),
-                gr.update(value=labels["feedback_title"], rtl=rtl),
-                gr.update(label=labels["feedback_answer"], rtl=rtl),
-                gr.update(value=labels["feedback_save"]),
-                gr.update(value=labels["feedback_notfound"]),
-                gr.update(value=labels["feedback_close"]),
+                *judging.relabel(code),
             )
 
         language.change(
@@ -314,7 +256,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             language,
             [lang, header, chatbot, box, copy, clear, settings, top_k, mode, since, until, outlets, panel]
             + [sources_intro, table, picker, upload, add]
-            + [form_title, correct, save, not_found, close],
+            + judging.labelled,
             queue=False,
             api_visibility="private",
             js=LANGUAGE_JS,

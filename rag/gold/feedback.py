@@ -28,10 +28,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ingest.errors import SanadError
+from ingest.manifest import FileRecord
 from ingest.textnorm import normalize
 from rag.gold.files import GoldItem, read_gold
+from rag.types import Passage
 
-__all__ = ["FeedbackError", "FeedbackStore", "Judgement", "Verdict", "question_id"]
+__all__ = ["FeedbackError", "FeedbackStore", "Judgement", "Verdict", "holding_file", "index_state", "question_id"]
 
 Verdict = Literal["up", "down"]
 #: Longest correction kept (characters): an answer, not an article.
@@ -47,6 +49,20 @@ def question_id(question: str) -> str:
     alef forms, punctuation)."""
     key = " ".join(normalize(question).split())
     return "fb-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+
+
+def index_state(records: Sequence[FileRecord]) -> dict[str, Any]:
+    """What an index held, from its manifest ``records``: articles, chunks, a fingerprint of their contents."""
+    digest = hashlib.sha256("\n".join(sorted(r.sha256 for r in records)).encode()).hexdigest()[:16]
+    return {"articles": len(records), "chunks": sum(r.chunks for r in records), "content": digest}
+
+
+def holding_file(answer: str, passages: Sequence[Passage]) -> str | None:
+    """The file of the first of ``passages`` whose text holds ``answer`` (normalised); None if none does."""
+    wanted = " ".join(normalize(answer).split())
+    if not wanted:
+        return None
+    return next((p.file for p in passages if wanted in " ".join(normalize(p.text).split())), None)
 
 
 @dataclass(frozen=True)
