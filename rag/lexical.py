@@ -178,13 +178,18 @@ class LexicalIndex:
 
     def search(self, tokens: list[str], k: int, allowed: Set[str] | None = None) -> list[tuple[str, float]]:
         """The ``k`` best chunk ids for ``tokens`` with their BM25 scores (zero scores dropped), among
-        ``allowed`` ids only when it is given (filtered before the ``k`` best are taken)."""
+        ``allowed`` ids only when it is given (filtered before the ``k`` best are taken).
+
+        Equal scores go by chunk id, not by where a chunk sits in the index (which depends on the
+        order chunks were added), so indexes holding the same chunks give the same list."""
         if self._bm25 is None or not tokens or k <= 0:
             return []
-        scores = self._bm25.get_scores(tokens)  # type: ignore[attr-defined]
+        scores = np.asarray(self._bm25.get_scores(tokens))  # type: ignore[attr-defined]
         if allowed is not None:
             scores = np.where(np.fromiter((i in allowed for i in self._ids), bool, len(self._ids)), scores, 0.0)
-        k = min(k, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(self._ids[i], float(scores[i])) for i in top if scores[i] > 0]
+        top = np.flatnonzero(scores > 0)
+        if len(top) > k:  # keep every chunk tied with the k-th best, then break the ties by id
+            kth = np.partition(scores[top], len(top) - k)[len(top) - k]
+            top = top[scores[top] >= kth]
+        ranked = sorted(((self._ids[i], float(scores[i])) for i in top), key=lambda hit: (-hit[1], hit[0]))
+        return ranked[:k]

