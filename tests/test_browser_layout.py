@@ -6,8 +6,10 @@ slider from the right) and Gradio's own strings are Arabic (the upload box); in 
 mirrored; a new answer shows its fact in a ``<mark>`` and resets the panel to its own [1], while an
 older answer's marker still opens the older source; a rewritten follow-up says what was searched;
 message labels are plain text; Enter sends and Shift+Enter breaks the line; a marker opens its
-source from the keyboard; copy confirms; at 390 px nothing scrolls sideways and the header stands
-above the language switch.
+source from the keyboard; copy confirms; at 390 px nothing scrolls sideways, the title and the language switch share one
+short line with the question box within the first screen, tapping [1] scrolls the panel's highlighted
+passage (below the chat) into view, and each paragraph of a message aligns by its own language
+(English left, Arabic right, on an Arabic or an English page).
 
 ``SANAD_SCREENSHOTS=1`` also writes the README's screenshots (1400 and 390 px) to docs/screenshots/.
 """
@@ -131,9 +133,14 @@ def test_answer_marks_the_fact_and_the_panel_follows_the_conversation(served, pa
     second = _ask(page, SECOND, "المصادر")
     expect(panel.locator(".sanad-offsets")).to_have_text(f"({two.start}–{two.end})", timeout=WAIT)
     expect(panel.locator(".sanad-passage mark")).to_have_text(two.text)
-    # An older answer's marker still opens the older source.
-    first.locator(".sanad-answer a.sanad-cite").first.click()
+    # An older answer's marker still opens the older source; side by side, the page stays where it is.
+    older = first.locator(".sanad-answer a.sanad-cite").first
+    older.scroll_into_view_if_needed()
+    scrolled = page.evaluate("window.scrollY")
+    older.click()
     expect(panel.locator(".sanad-offsets")).to_have_text(f"({one.start}–{one.end})", timeout=WAIT)
+    page.wait_for_timeout(300)  # the page script's look at the new panel (every 100 ms)
+    assert page.evaluate("window.scrollY") == scrolled
     assert second.locator("a.sanad-cite").count() >= 1
     _shot(page, "1400-answer")
 
@@ -230,17 +237,86 @@ def test_gradio_strings_follow_a_switch_to_english(served, page) -> None:
         fresh.close()
 
 
-def test_small_screen_has_no_sideways_scroll_and_a_stacked_header(served, page) -> None:
-    narrow = _fresh(page, served[1], 390)
+PHONE = {"width": 390, "height": 844}
+ENGLISH = "Who commands the Fourth Division of the Syrian army?"  # wraps in a 390 px bubble
+
+
+@pytest.fixture(scope="module")
+def phone(served, page):
+    """A 390×844 page of the same browser, in Arabic."""
+    narrow = _fresh(page, served[1], PHONE["width"])
     try:
-        _shot(narrow, "390-empty")
-        _ask(narrow, FIRST, "المصادر")
-        expect(narrow.locator("#sanad-panel .sanad-passage mark")).to_be_visible(timeout=WAIT)
-        wide = narrow.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert wide <= 0
-        header, language = _box(narrow, "#sanad-header"), _box(narrow, "#sanad-language")
-        assert language["y"] >= header["y"] + header["height"] - 1  # stacked, not squeezed side by side
-        assert header["width"] > 300
-        _shot(narrow, "390-answer")
+        yield narrow
     finally:
         narrow.close()
+
+
+def test_small_screen_header_is_one_line_and_the_question_box_in_the_first_screen(phone) -> None:
+    _shot(phone, "390-empty")
+    question = _box(phone, "#sanad-question")
+    assert question["y"] + question["height"] <= PHONE["height"], question
+    header, language = _box(phone, "#sanad-header"), _box(phone, "#sanad-language")
+    top = _box(phone, "#sanad-top")
+    # The switch beside the title, on one short line.
+    assert abs((language["y"] + language["height"] / 2) - (header["y"] + header["height"] / 2)) < 8
+    assert language["x"] + language["width"] <= header["x"] + 1  # Arabic: the title on the right
+    assert top["height"] < 60, top
+
+
+# Where the element's box and its last line lie: [box left, box right, last line left, last line right, lines].
+_LINES = """e => { const range = document.createRange(); range.selectNodeContents(e);
+  const rects = [...range.getClientRects()].filter(r => r.width > 0), box = e.getBoundingClientRect();
+  const bottom = Math.max(...rects.map(r => r.bottom)), last = rects.filter(r => r.bottom > bottom - 4);
+  return [box.left, box.right, Math.min(...last.map(r => r.left)), Math.max(...last.map(r => r.right)),
+    new Set(rects.map(r => Math.round(r.bottom / 8))).size]; }"""
+
+
+def _aligned(paragraph) -> str:
+    """ "left" or "right": the side the paragraph's (wrapped) last line keeps to, as drawn."""
+    left, right, last_left, last_right, lines = paragraph.evaluate(_LINES)
+    assert lines > 1, paragraph.inner_text()  # wrapped: a one-line paragraph would prove nothing
+    assert not (abs(last_left - left) < 2 and abs(last_right - right) < 2)  # the last line is short
+    return "left" if abs(last_left - left) < 2 else "right" if abs(last_right - right) < 2 else "neither"
+
+
+def test_tapping_a_marker_on_a_phone_brings_the_passage_into_view(served, phone) -> None:
+    assistant, _, _ = served
+    cited = assistant.ask(FIRST).citations[0]
+    _ask(phone, FIRST, "المصادر")
+    mark = phone.locator("#sanad-panel .sanad-passage mark")
+    expect(mark).to_have_text(cited.text, timeout=WAIT)
+    wide = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert wide <= 0  # nothing scrolls sideways
+    marker = phone.get_by_test_id("bot").last.locator(".sanad-answer a.sanad-cite").first
+    in_view = (
+        "() => { const m = document.querySelector('#sanad-panel .sanad-passage mark'); if (!m) return false;"
+        "  const r = m.getBoundingClientRect(); return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight; }"
+    )
+    # The panel shows something else first; far below the chat, it changes to [1]: the tap scrolls to it.
+    phone.evaluate("window.sanadOpen('cite:99:1')")
+    expect(phone.locator("#sanad-panel .sanad-refused")).to_be_visible(timeout=WAIT)
+    phone.evaluate("window.scrollTo(0, 0)")
+    marker.scroll_into_view_if_needed()
+    assert not phone.evaluate(in_view)
+    marker.click()  # a tap on a phone arrives as this click (the page shares the wide one's mouse context)
+    expect(mark).to_have_text(cited.text, timeout=WAIT)
+    phone.wait_for_function(in_view, timeout=30_000)
+    # The panel already shows [1]: Gradio leaves it as it is, and the tap scrolls to it all the same.
+    phone.evaluate("window.scrollTo(0, 0)")
+    marker.scroll_into_view_if_needed()
+    assert not phone.evaluate(in_view)
+    marker.click()
+    phone.wait_for_function(in_view, timeout=30_000)
+    _shot(phone, "390-answer")
+
+
+def test_each_paragraph_of_a_message_aligns_by_its_own_language(phone) -> None:
+    _ask(phone, ENGLISH, "")
+    english = phone.get_by_test_id("user").filter(has_text=ENGLISH).locator("p")
+    arabic = phone.get_by_test_id("bot").first.locator(".sanad-answer p")
+    assert _aligned(english) == "left"
+    assert _aligned(arabic) == "right"
+    phone.get_by_text("English", exact=True).click()  # the page mirrored: each paragraph still by its language
+    expect(phone.locator("html")).to_have_attribute("dir", "ltr", timeout=WAIT)
+    assert _aligned(english) == "left"
+    assert _aligned(arabic) == "right"

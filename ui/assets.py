@@ -18,7 +18,8 @@ _WORDS = {code: {key: labels[key] for key in _KEYS} for code, labels in LABELS.i
 # - window.sanadLang(code): <html dir/lang> and Gradio's own strings (its i18n: changeLocale) in that language
 #   (Gradio draws its strings when a component first appears: those already on the page keep theirs);
 # - clicks on [n] links (Enter on a focused one clicks it too; or window.sanadOpen(request), used by the tests) become a
-#   "submit" event whose value is the request ("cite:TURN:N" or "file:NAME");
+#   "submit" event whose value is the request ("cite:TURN:N" or "file:NAME"); a click also brings the panel's
+#   highlighted passage into view once it shows (window.sanadReveal: on a phone the panel is below the chat);
 # - each message's aria-label (Gradio puts the raw HTML there) becomes "Question: …"/"Answer: …" in plain text;
 # - window.sanadToast(text): a short polite status line.
 BRIDGE_JS = (
@@ -44,6 +45,24 @@ BRIDGE_JS = (
     "for (const wait of [0, 500, 1500, 3000, 6000]) {"
     "  setTimeout(() => window.sanadLang(window.sanadWanted || 'ar'), wait); }"
     "window.sanadOpen = (request) => { props.value = request + '|' + Date.now(); trigger('submit'); };"
+    # window.sanadReveal(): bring the panel's highlighted passage into view at once (it often shows that source
+    # already: Gradio leaves it alone when its content does not change), and again when the requested one replaces
+    # it. Stacked under the chat (a phone) the page scrolls to it; side by side the page stays still unless the
+    # passage is out of sight (the panel's own scroll boxes follow either way).
+    "window.sanadReveal = () => {"
+    "  const panel = document.getElementById('sanad-panel'); if (!panel) return;"
+    "  const shown = () => panel.querySelector('.sanad-panel');"
+    "  const reveal = (root) => { const target = root.querySelector('.sanad-passage mark') || root;"
+    "    const chat = document.getElementById('sanad-chat');"
+    "    const stacked = chat && panel.getBoundingClientRect().top >= chat.getBoundingClientRect().bottom - 1;"
+    "    const box = target.getBoundingClientRect();"
+    "    if (stacked || box.top < 0 || box.bottom > window.innerHeight) {"
+    "      target.scrollIntoView({block: stacked ? 'center' : 'nearest'}); } };"
+    "  const before = shown(), was = before ? before.outerHTML : '', started = Date.now(); if (before) reveal(before);"
+    "  clearInterval(window.sanadRevealTimer);"  # Gradio updates the panel in place: compare what it shows
+    "  window.sanadRevealTimer = setInterval(() => { const now = shown();"
+    "    if (now && now.outerHTML !== was) reveal(now); else if (Date.now() - started < 30000) return;"
+    "    clearInterval(window.sanadRevealTimer); }, 100); };"
     "window.sanadToast = (text) => {"
     "  let toast = document.getElementById('sanad-toast');"
     "  if (!toast) { toast = document.createElement('div'); toast.id = 'sanad-toast';"
@@ -71,7 +90,7 @@ BRIDGE_JS = (
     "    plainLabels(); };"
     "  watch();"
     "  const open = (link) => { const m = (link.getAttribute('href') || '').match(/^#sanad-cite-(\\d+)-(\\d+)$/);"
-    "    if (m) window.sanadOpen('cite:' + m[1] + ':' + m[2]); };"
+    "    if (m) { window.sanadReveal(); window.sanadOpen('cite:' + m[1] + ':' + m[2]); } };"
     "  const find = (event) => event.target.closest && event.target.closest('a.sanad-cite, a[href^=\"#sanad-cite-\"]');"
     "  document.addEventListener('click', (event) => { const link = find(event); if (!link) return;"
     "    event.preventDefault(); event.stopPropagation(); open(link); }, true); }"

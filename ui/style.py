@@ -17,8 +17,12 @@ CSS = (
 html[dir="rtl"] .gradio-container [dir="ltr"]:not(bdi):not(.sanad-offsets):not(code) { direction: rtl; }
 .gradio-container textarea, .gradio-container input, .gradio-container button,
 #sanad-sources th, #sanad-sources th *, #sanad-sources td { font-family: var(--font) !important; }
-/* Each paragraph takes its direction from its own text: Arabic RTL, English LTR. */
+/* Each paragraph takes its direction from its own text: Arabic RTL, English LTR, and aligns by it
+   (start: the right of an Arabic paragraph, the left of an English one), whatever the page's language. */
 .message-content p, .message-content li, textarea, button, button * { unicode-bidi: plaintext; }
+#sanad-chat .message-content :is(p, h1, h2, h3, h4, blockquote) { text-align: start !important; }
+/* A list item keeps to its marker's side (the message's direction), whatever its first word. */
+#sanad-chat .message-content li { text-align: match-parent !important; }
 /* File names and offsets read left to right inside Arabic lines. */
 .gradio-container code, .sanad-file bdi, .sanad-offsets { direction: ltr; unicode-bidi: isolate; }
 /* Where a source is (file, offsets) is a detail under its headline: small print. */
@@ -54,10 +58,20 @@ a.sanad-cite:hover, a.sanad-cite:focus-visible { background: rgba(37, 99, 235, .
   opacity: 0; transition: opacity .2s; pointer-events: none; }
 [dir="rtl"] #sanad-toast { transform: translateX(50%); }
 #sanad-toast.sanad-shown { opacity: 1; }
-/* Small screens: the header above the language switch, nothing wider than the screen. */
+/* Small screens: one short line for the title and the language switch beside it (the description
+   is left to the welcome text), so the question box sits well within the first screen; nothing
+   wider than the screen. */
 @media (max-width: 640px) {
-  #sanad-top { flex-direction: column; align-items: stretch; }
-  #sanad-top > * { min-width: 0 !important; width: 100%; }
+  #sanad-top { flex-direction: row; flex-wrap: nowrap; align-items: center; gap: 8px; }
+  #sanad-header { flex: 1 1 auto; min-width: 0 !important; }
+  .gradio-container .main { padding-inline: 12px !important; }
+  #sanad-header h2 { font-size: 1.15rem !important; line-height: 1.3; margin: 0 !important; white-space: nowrap; }
+  #sanad-header :is(p, h2 ~ *) { display: none; }
+  #sanad-language { flex: 0 0 auto; width: auto; min-width: 0 !important; padding: 0 !important;
+    border: none !important; background: none !important; box-shadow: none !important; overflow: visible !important; }
+  #sanad-language .wrap { gap: 4px; flex-wrap: nowrap; }
+  #sanad-language label { padding: 2px 8px !important; font-size: .85rem; }
+  #sanad-language input { margin-inline-end: 4px !important; }
   .gradio-container { overflow-x: hidden; }
   .gradio-container * { min-width: 0; }
   .gradio-container .message-content, .sanad-panel { overflow-wrap: anywhere; }
