@@ -12,13 +12,16 @@ import docx
 import pytest
 from pypdf import PdfReader, PdfWriter
 
+from ingest.chunker import split_sentences
 from ingest.documents import extract
 from ingest.formats.dates import date_in_text, iso_date
 from ingest.formats.document import PAGE_BREAK
 from ingest.formats.fidelity import words_in_order
 from ingest.formats.pdf import visual_to_logical
 from ingest.loader import ArticleError
+from ingest.textnorm import normalize
 from tests.conftest import ROOT, SEEDS
+from tools.make_format_fixtures import QUOTES
 
 FIXTURES = ROOT / "tests" / "fixtures" / "formats"
 SEED = sorted(SEEDS.glob("*.txt"))[0].read_text(encoding="utf-8")
@@ -57,6 +60,35 @@ def test_visual_to_logical_keeps_numbers_and_latin_runs() -> None:
     # A visual line read left to right: Arabic letters reversed, digits and Latin words as written.
     visual = "BBC News " + "رارق ىلع ةلود" + " 137 " + "تتوص"
     assert visual_to_logical(visual) == "صوتت 137 دولة على قرار BBC News"
+
+
+def test_visual_to_logical_turns_mirrored_brackets_back() -> None:
+    # Lines of tests/fixtures/formats/quotes.pdf as Chromium stored them (left to right as drawn, NFKC):
+    # in an Arabic run a pair is drawn mirrored; a pair around Latin after Latin is drawn as is.
+    guillemets = "يأ ،«رارقلا اذه مارتحا نمضت تاءارجإ ضرفي » نأب"
+    assert visual_to_logical(guillemets) == "بأن «يفرض إجراءات تضمن احترام هذا القرار»، أي"
+    numbers = "تتوص (193 لصأ نم ) ةلود 137 تناكو"
+    assert visual_to_logical(numbers) == "وكانت 137 دولة (من أصل 193) صوتت"
+    latin = ".(ب ف أ) سرب سنارف ةلاكوو BBC (News) ةئيه كلذ"
+    assert visual_to_logical(latin) == "ذلك هيئة BBC (News) ووكالة فرانس برس (أ ف ب)."
+
+
+def test_chromium_pdf_keeps_guillemets_and_brackets_the_right_way_round() -> None:
+    [document] = extract((FIXTURES / "quotes.pdf").read_bytes(), "quotes.pdf")[0].documents
+    assert document.text == "\n".join(QUOTES)  # two paragraphs printed on six lines, read exactly
+
+
+def test_pdf_paragraphs_are_running_text_not_printed_lines() -> None:
+    # Seed 000 is one paragraph printed on 23 lines: its text is one line, cut into the .txt's sentences.
+    [document] = extract((FIXTURES / "seed.pdf").read_bytes(), "seed.pdf")[0].documents
+    assert "\n" not in document.text
+    words = [normalize(s.text).split() for s in split_sentences(document.text)]
+    assert words == [normalize(s.text).split() for s in split_sentences(SEED)]
+    # The five seeds: 30 paragraphs (separators among them) printed on 162 lines over four pages.
+    layout = [p.extract_text(extraction_mode="layout") for p in PdfReader(FIXTURES / "long.pdf").pages]
+    assert sum(line.strip() != "" for page in layout for line in page.split("\n")) > 150
+    [document] = extract((FIXTURES / "long.pdf").read_bytes(), "long.pdf")[0].documents
+    assert len(document.text.replace(PAGE_BREAK, "\n").split("\n")) < 36
 
 
 def test_pdf_pages_are_separated_and_counted(tmp_path: Path) -> None:

@@ -2,8 +2,8 @@
 
     python tools/make_format_fixtures.py [--out tests/fixtures/formats] [--all]
 
-Writes ``seed.pdf`` (seed article 000 as an Arabic RTL page), ``long.pdf`` (all seeds, one after
-the other: several pages) and ``scan.pdf``
+Writes ``seed.pdf`` (seed article 000 as an Arabic RTL page), ``quotes.pdf`` (two paragraphs with
+guillemets and brackets), ``long.pdf`` (all seeds, one after the other: several pages) and ``scan.pdf``
 (a page holding only a drawing: no text layer); with ``--all`` also ``seed-NNN.pdf`` and ``bold-NNN.pdf`` (set in a bold
 heading font) for every seed (what ``benchmarks/formats.py`` measures). The committed PDFs were made by this script.
 """
@@ -31,6 +31,18 @@ def article_page(text: str, tag: str = "p") -> str:
         f"<title>{title}</title></head><body>{paragraphs}</body></html>"
     )
 
+
+#: Paired brackets and guillemets in Arabic, a Latin run with its own brackets, over wrapped lines
+#: (seed 004's and seed 002's sentences, and one made of their words): Chromium draws a pair in an
+#: Arabic run mirrored, so a reader that only reverses the line gets ``»…«``.
+QUOTES = [
+    "وجاء في البيان الختامي للمؤتمر في البيان الذي صادقت عليه قرابة مئة دولة غربية وعربية أن المشاركين "
+    "يطالبون مجلس الأمن الدولي بأن «يفرض إجراءات تضمن احترام هذا القرار»، أي فرض عقوبات من الأمم المتحدة "
+    "ضد نظام دمشق. وكانت 137 دولة (من أصل 193) صوتت بالموافقة على مشروع القرار [بحسب الأمم المتحدة]، "
+    "ونقلت ذلك هيئة BBC (News) ووكالة فرانس برس (أ ف ب).",
+    "بدوره أفاد عضو الهيئة العامة للثورة السورية هادي العبدالله من حمص وكالة فرانس برس بأن قوات النظام "
+    "طوقت «الحي وهناك اشتباكات عنيفة مع عناصر الجيش الحر لاسيما من ناحية حي الانشاءات وشارع الملعب».",
+]
 
 SCAN_PAGE = (
     '<!doctype html><html><head><meta charset="utf-8"></head><body>'
@@ -70,6 +82,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     seeds = sorted(SEEDS.glob("*.txt"))
     print_pdf(article_page(seeds[0].read_text(encoding="utf-8")), args.out / "seed.pdf")
+    print_pdf(article_page("\n".join(QUOTES)), args.out / "quotes.pdf")
     print_pdf(SCAN_PAGE, args.out / "scan.pdf")
     every = "\n".join(seed.read_text(encoding="utf-8") for seed in seeds)
     print_pdf(article_page(every), args.out / "long.pdf")
