@@ -28,8 +28,10 @@ FAMILIES = "كم عدد العائلات المحاصرة في حمص؟"
 TAWHEED = "من هو قائد لواء التوحيد؟"
 NEAR_MISS = "كم عمر الرئيس الفرنسي فرنسوا هولاند؟"  # eval/nearmiss_seeds.jsonl: not in the articles
 OFF_TOPIC = "ما هي عاصمة أستراليا؟"
-THUMBS = {"up": "button[aria-label='إعجاب'], button[aria-label='Like']"}
-THUMBS["down"] = "button[aria-label='عدم الإعجاب'], button[aria-label='Dislike']"
+# Each answer has two thumbs, 👎 then 👍, labelled by state (Gradio's "Liked"/"Disliked" once chosen).
+THUMBS = ", ".join(
+    f"button[aria-label='{label}']" for label in ("عدم الإعجاب", "Dislike", "Disliked", "إعجاب", "Like", "Liked")
+)
 
 
 def _ask(page, question: str) -> int:
@@ -46,7 +48,7 @@ def _ask(page, question: str) -> int:
 
 
 def _thumb(page, reply: int, which: str) -> None:
-    page.locator("#sanad-chat").locator(THUMBS[which]).nth(reply).click()
+    page.locator("#sanad-chat").locator(THUMBS).nth(2 * reply + (which == "up")).click()
 
 
 def test_judge_in_the_chat_restart_and_score_with_sanad_eval(tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -62,6 +64,8 @@ def test_judge_in_the_chat_restart_and_score_with_sanad_eval(tmp_path_factory: p
             expect(form).to_be_hidden()
 
             second = _ask(page, TAWHEED)
+            lit = page.locator("#sanad-chat button[aria-label='Liked'], #sanad-chat button[aria-label='أُعجب']")
+            expect(lit).to_have_count(1)  # the first answer's 👍 stays lit when the next answer arrives
             _thumb(page, second, "down")
             expect(status).to_contain_text(labels["saved_down"], timeout=WAIT)
             expect(form).to_be_visible()

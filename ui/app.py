@@ -19,7 +19,7 @@ from rag.types import SearchFilters
 from ui.articles import source_choice, sources_rows
 from ui.assets import BRIDGE_JS, COPY_JS, LANGUAGE_JS
 from ui.auth import load_users
-from ui.feedback import shown_answer
+from ui.feedback import feedback_values, shown_answer
 from ui.feedback_form import feedback_form
 from ui.handlers import add_articles as add_uploaded
 from ui.handlers import chat_events, open_source, respond
@@ -167,7 +167,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     panel_now = open_source(assistant, first, turns, code) if first else render_panel_hint(code)
                 else:
                     content, copied = (render_partial(value) if kind == "text" else value), gr.skip()
-                yield [*history, {"role": "assistant", "content": content}], turns, copied, said, panel_now, judgeable
+                messages = [*history, {"role": "assistant", "content": content}]
+                thumbs = feedback_values(judgeable if kind == "answer" else judged, messages)
+                yield gr.update(value=messages, feedback_value=thumbs), turns, copied, said, panel_now, judgeable
 
         ask_inputs = [asked, chatbot, answers, top_k, dialog, mode, since, until, outlets, lang, shown]
         ask_outputs = [chatbot, answers, plain, dialog, panel, shown]

@@ -16,7 +16,7 @@ from rag.gold.feedback import Judgement
 from rag.types import Answer
 from ui.labels import LABELS, localise_reason
 
-__all__ = ["Shown", "judge_correction", "judge_reaction", "shown_answer"]
+__all__ = ["Shown", "feedback_values", "judge_correction", "judge_reaction", "shown_answer"]
 
 #: What the chat keeps of an answer it showed, to judge it later: the message's index in the chat,
 #: the question, the answer, whether it was found, its citations (``ask --json`` objects), what was searched.
@@ -33,6 +33,13 @@ def shown_answer(message: int, question: str, answer: Answer) -> Shown:
         "citations": [c.to_dict() for c in answer.citations],
         "standalone_question": answer.standalone_question,
     }
+
+
+def feedback_values(shown: list[Shown], messages: list[Any]) -> list[str | None]:
+    """The thumb each assistant message of ``messages`` shows ("Like", "Dislike" or None), in order: the
+    chat re-sends its messages with each new answer, and the thumbs already given must stay lit."""
+    verdicts = {record["message"]: record.get("thumb") for record in shown}
+    return [verdicts.get(i) for i, m in enumerate(messages) if isinstance(m, dict) and m.get("role") == "assistant"]
 
 
 def _find(shown: list[Shown], message: Any) -> Shown | None:
@@ -61,20 +68,23 @@ def _judge(assistant: Assistant, record: Shown, verdict: str, lang: str, **extra
 
 def judge_reaction(
     assistant: Assistant, shown: list[Shown], message: Any, liked: Any, lang: str
-) -> tuple[str, Shown | None]:
+) -> tuple[str, Shown | None, list[Shown]]:
     """A 👍 (``liked`` True or "Like") or 👎 (False or "Dislike") on chat message ``message``.
 
-    Returns the status line to show and the answer a 👎 opens the correction form for (None: close it).
+    Returns the status line to show, the answer a 👎 opens the correction form for (None: close it),
+    and ``shown`` with the thumb now lit on that answer.
     """
     record = _find(shown, message)
     if record is None:
-        return LABELS[lang]["nothing_to_judge"], None
-    if liked in (True, "Like"):
-        return _judge(assistant, record, "up", lang) or LABELS[lang]["saved_up"], None
-    if liked in (False, "Dislike"):
+        return LABELS[lang]["nothing_to_judge"], None, shown
+    thumb = "Like" if liked in (True, "Like") else "Dislike" if liked in (False, "Dislike") else None
+    lit = [{**r, "thumb": thumb} if r is record else r for r in shown]
+    if thumb == "Like":
+        return _judge(assistant, record, "up", lang) or LABELS[lang]["saved_up"], None, lit
+    if thumb == "Dislike":
         failed = _judge(assistant, record, "down", lang)
-        return (failed, None) if failed else (LABELS[lang]["saved_down"], record)
-    return "", None  # a thumb taken back: the last judgement stands until another replaces it
+        return (failed, None, lit) if failed else (LABELS[lang]["saved_down"], record, lit)
+    return "", None, lit  # a thumb taken back: the last judgement stands until another replaces it
 
 
 def judge_correction(

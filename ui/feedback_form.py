@@ -53,8 +53,8 @@ class FeedbackForm:
         outputs = [self.status, self.pending, self.form, self.correct]
 
         def react(judged: list[Any], code: str, event: gr.LikeData) -> tuple[Any, ...]:
-            said, opened = judge_reaction(assistant, judged, event.index, event.liked, code)
-            return said, opened, gr.update(visible=opened is not None), ""
+            said, opened, lit = judge_reaction(assistant, judged, event.index, event.liked, code)
+            return said, opened, gr.update(visible=opened is not None), "", lit
 
         def correct_it(record: Any, text: str, code: str, not_in_articles: bool) -> tuple[Any, ...]:
             said, still = judge_correction(assistant, record, text, not_in_articles, code)
@@ -63,7 +63,7 @@ class FeedbackForm:
         def save(record: Any, text: str, code: str) -> tuple[Any, ...]:
             return correct_it(record, text, code, False)
 
-        chatbot.like(react, [shown, lang], outputs, api_visibility="private")
+        chatbot.like(react, [shown, lang], [*outputs, shown], api_visibility="private")
         self.save.click(save, [self.pending, self.correct, lang], outputs, api_visibility="private")
         self.correct.submit(save, [self.pending, self.correct, lang], outputs, api_visibility="private")
         self.not_found.click(
