@@ -233,7 +233,7 @@ def render_citation_panel(citation: Citation, source: SourceText, lang: str = "a
         f'<blockquote class="sanad-passage" dir="auto">{passage}</blockquote>'
         f'<p class="sanad-file">{"الملف" if ar else "File"}: <bdi dir="ltr">{_html(citation.file)}</bdi> · '
         f"{'الموضع' if ar else 'characters'} "
-        f'<span class="sanad-offsets" dir="ltr">({citation.start}–{citation.end})</span></p>'
+        f'<bdi class="sanad-offsets" dir="ltr">({citation.start}–{citation.end})</bdi></p>'
         f'<details class="sanad-whole"><summary>{whole}</summary>'
         f'<div class="sanad-article" dir="auto">{_highlighted(text, citation.start, citation.end)}</div></details>'
         "</div>"

@@ -27,6 +27,7 @@ html[dir="rtl"] .gradio-container [dir="ltr"]:not(bdi):not(.sanad-offsets):not(c
 .gradio-container code, .sanad-file bdi, .sanad-offsets { direction: ltr; unicode-bidi: isolate; }
 /* Where a source is (file, offsets) is a detail under its headline: small print. */
 .sanad-file, .sanad-where { font-size: 0.85em; opacity: 0.75; }
+.sanad-offsets { white-space: nowrap; }
 /* The passages slider fills from its start (the right, in Arabic). */
 html[dir="rtl"] .gradio-container input[type=range]::-webkit-slider-runnable-track {
   background: linear-gradient(to left, var(--slider-color) var(--range_progress),
