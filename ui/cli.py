@@ -83,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to bind (default: ui.host, 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default: ui.port)")
 
-    commands.add_parser("mcp", help="the MCP tools (ask, search, read_source) over stdio")
+    commands.add_parser("mcp", help="the MCP tools (ask, search, timeline, read_source) over stdio")
 
     evaluate = commands.add_parser("eval", help="score answers on a gold file")
     evaluate.add_argument("gold", type=Path, help="JSONL: id, question, answers, source")
