@@ -209,12 +209,12 @@ class AnswerConfig(Section):
 class TimelineConfig(Section):
     max_articles: int = Field(30, ge=1, le=200, description="Most articles in a timeline (`sanad timeline --max`).")
     min_relevance: float = Field(
-        0.5,
+        0.45,
         ge=0,
         le=1,
         description="The floor: an article enters a timeline when its relevance (its best sentence's support "
         "for the subject: the encoder's cosine and the subject's terms, as in answers) reaches this "
-        "(rag/gather/articles.py; docs/quality.md: how it was chosen).",
+        "(rag/gather/articles.py; README 'timeline': how it was chosen).",
     )
     duplicate_similarity: float = Field(
         0.8,

@@ -3,10 +3,10 @@
 The subject is retrieved with the hybrid retriever (filters applied) over many more candidates than a
 question's (:data:`CANDIDATES_PER_ARTICLE` per article wanted); :func:`rag.gather.articles.pick_articles`
 scores each candidate article and chooses its sentence; articles under ``timeline.min_relevance`` are
-left out; copies of one story are merged (:mod:`rag.gather.duplicates`) into the earliest copy, the
-others listed in ``also``; the ``max_articles`` most relevant items are kept and ordered by date
-(undated ones last). Every quote is an exact span of its file, like an answer's citations.
-"""
+left out unless they are a copy of one above it; copies of one story are merged
+(:mod:`rag.gather.duplicates`) into the earliest copy, the others listed in ``also``; the
+``max_articles`` most relevant items are kept and ordered by date (undated ones last). Every quote is
+an exact span of its file, like an answer's citations."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ __all__ = ["CANDIDATES_PER_ARTICLE", "Timeline", "TimelineItem", "build_timeline
 
 #: Passages each retriever proposes per article wanted (an article's passages often rank together).
 CANDIDATES_PER_ARTICLE = 8
+#: Articles down to this share of the floor are matched as copies of those above it (and listed with them).
+COPY_SHARE = 0.5
 #: The most candidates each retriever proposes, whatever ``max_articles`` is.
 MAX_CANDIDATES = 1000
 
@@ -109,9 +111,11 @@ def build_timeline(
     retrieval, answerer = reader.retrieve(text, 2 * candidates, filters, candidates=candidates)
     retrieved = time.perf_counter()
     picks = pick_articles(text, retrieval.query_embedding, retrieval.passages, answerer)
-    picks = [p for p in picks if p.relevance >= config.min_relevance]
+    # a copy of a listed article is listed with it, though its own headline may score lower
+    picks = [p for p in picks if p.relevance >= COPY_SHARE * config.min_relevance]
     scored = time.perf_counter()
-    groups = [_date_order(g) for g in group_copies(picks, config.duplicate_similarity)][:limit]
+    groups = group_copies(picks, config.duplicate_similarity)
+    groups = [_date_order(g) for g in groups if max(p.relevance for p in g) >= config.min_relevance][:limit]
     groups.sort(key=lambda g: (g[0].published is None, g[0].published or "", -max(p.relevance for p in g)))
     items = []
     for n, group in enumerate(groups, start=1):
