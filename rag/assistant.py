@@ -24,6 +24,7 @@ from rag.config import ConfigError, SanadConfig, load_config
 from rag.corpus import add_to_corpus
 from rag.embeddings import build_embedding, forget_traces
 from rag.followup import standalone_question
+from rag.gather import Timeline, build_timeline
 from rag.gold.feedback import FeedbackStore, Judgement, holding_file, index_state
 from rag.index.build import BatchDone, Progress, ingest_paths
 from rag.index.layout import IndexLayout, build_settings
@@ -250,6 +251,13 @@ class Assistant:
         retrieval, _ = self.reader.retrieve(text, top_k, filters)
         return retrieval.passages
 
+    def timeline(
+        self, subject: str, *, filters: SearchFilters | None = None, max_articles: int | None = None
+    ) -> Timeline:
+        """Every article about ``subject`` (at most ``max_articles``, default ``timeline.max_articles``), one quote
+        each, in date order, copies merged (:mod:`rag.gather.timeline`); raises as :meth:`search` does."""
+        return build_timeline(self.reader, subject, self.config.timeline, filters, max_articles)
+
     @property
     def generator(self) -> LLMAnswerer:
         """The model's answerer (built on first use: a chat in extractive mode never needs it)."""
@@ -280,7 +288,8 @@ class Assistant:
             yield Answer(question=question, answer=refusal, found=False, timings_ms={"total": 0.0})
             return
         generator = self.generator if mode == "llm" else None  # a model that cannot be built stops here
-        standalone = self._standalone(text, history, mode)
+        rewrite = generator.rewrite if generator is not None and self.config.llm.rewrite_followups else None
+        standalone = standalone_question(text, history, rewrite)[:MAX_QUESTION_CHARS]  # ``text`` without history
         rewritten = time.perf_counter()
         retrieval, answerer = self.reader.retrieve(standalone, top_k, filters)
         rewritten_to = standalone if standalone != text else None
@@ -289,12 +298,3 @@ class Assistant:
             yield from extractive_answer(asked, answerer)
         else:
             yield from generated_answer(asked, answerer, generator)
-
-    def _standalone(self, text: str, history: Sequence[object] | None, mode: str) -> str:
-        """``text`` rewritten into a standalone question from ``history`` (by the model in llm mode)."""
-        if not history:
-            return text
-        rewrite = None
-        if mode == "llm" and self.config.llm.rewrite_followups:
-            rewrite = self.generator.rewrite
-        return standalone_question(text, list(history), rewrite)[:MAX_QUESTION_CHARS]

@@ -25,6 +25,7 @@ from rag.sections import (
     RetrievalConfig,
     Section,
     StoreConfig,
+    TimelineConfig,
     UIConfig,
 )
 
@@ -40,6 +41,7 @@ __all__ = [
     "RetrievalConfig",
     "SanadConfig",
     "StoreConfig",
+    "TimelineConfig",
     "UIConfig",
     "load_config",
 ]
@@ -58,6 +60,7 @@ class SanadConfig(Section):
     retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
     answer: AnswerConfig = Field(default_factory=AnswerConfig)
     llm: LLMConfig = Field(default_factory=LLMConfig)
+    timeline: TimelineConfig = Field(default_factory=TimelineConfig)
     ui: UIConfig = Field(default_factory=UIConfig)
     feedback: FeedbackConfig = Field(default_factory=FeedbackConfig)
 

@@ -117,7 +117,11 @@ class HybridRetriever:
         self._exact: dict[bool, ExactVectors | None] = {}
 
     def dense_hits(
-        self, query_embedding: list[float], allowed: set[str] | None = None, sentences: bool | None = None
+        self,
+        query_embedding: list[float],
+        allowed: set[str] | None = None,
+        sentences: bool | None = None,
+        candidates: int | None = None,
     ) -> list[tuple[str, float]]:
         """The dense retriever's candidates, ``(chunk id, exp(-distance))``, best first; only chunks in
         ``allowed`` when it is given (filtered in the query, before the best are taken). ``sentences``:
@@ -125,13 +129,14 @@ class HybridRetriever:
         A collection of at most :data:`EXACT_SEARCH_ROWS` rows is searched exactly; ties go by id."""
         wanted = self.config.dense_unit == "sentence" if sentences is None else sentences
         sentence_level = wanted and self.sentences is not None
-        n = self.config.candidates * (_SENTENCES_PER_CHUNK if sentence_level else 1)
+        candidates = candidates or self.config.candidates
+        n = candidates * (_SENTENCES_PER_CHUNK if sentence_level else 1)
         exact = self._exact_vectors(sentence_level)
         if exact is not None:
             to_chunk = chunk_of_sentence if sentence_level else (lambda row: row)
             keep = None if allowed is None else (lambda row: to_chunk(row) in allowed)
             hits = [(i, math.exp(-d)) for i, d in exact.query(query_embedding, n, keep)]
-            return _best_per_chunk(hits, self.config.candidates) if sentence_level else hits
+            return _best_per_chunk(hits, candidates) if sentence_level else hits
         where = None
         if allowed is not None:  # the chunks (or their articles' sentences) the filters keep
             n = min(n, len(allowed) * (_SENTENCES_PER_CHUNK if sentence_level else 1))
@@ -142,7 +147,7 @@ class HybridRetriever:
         hits = [(i, math.exp(-d)) for i, d in zip(got["ids"][0], (got["distances"] or [[]])[0], strict=False)]
         hits = _ranked(hits)  # HNSW returns equal distances in the order it met them
         if sentence_level:
-            hits = _best_per_chunk(hits, self.config.candidates)
+            hits = _best_per_chunk(hits, candidates)
         return [hit for hit in hits if allowed is None or hit[0] in allowed]
 
     def _exact_vectors(self, sentence_level: bool) -> ExactVectors | None:
@@ -153,10 +158,18 @@ class HybridRetriever:
             self._exact[sentence_level] = ExactVectors(collection) if small else None
         return self._exact[sentence_level]
 
-    def retrieve(self, question: str, top_k: int | None = None, filters: SearchFilters | None = None) -> Retrieval:
+    def retrieve(
+        self,
+        question: str,
+        top_k: int | None = None,
+        filters: SearchFilters | None = None,
+        candidates: int | None = None,
+    ) -> Retrieval:
         """The ``top_k`` (default ``retrieval.top_k``) best passages for ``question``, among the
-        articles ``filters`` allow (applied on both sides before the best are taken)."""
+        articles ``filters`` allow (applied on both sides before the best are taken), from
+        ``candidates`` (default ``retrieval.candidates``) proposed by each retriever."""
         top_k = top_k or self.config.top_k
+        candidates = candidates or self.config.candidates
         timings: dict[str, float] = {}
         clock = time.perf_counter()
         where = filter_where(filters)
@@ -181,14 +194,14 @@ class HybridRetriever:
             by_sentence = self.config.dense_unit == "sentence" or (
                 self.config.dense_unit == "auto" and is_arabic(question)
             )
-            dense = self.dense_hits(query_embedding, allowed, by_sentence)
+            dense = self.dense_hits(query_embedding, allowed, by_sentence, candidates)
         timings["dense"] = _lap(clock)
 
         clock = time.perf_counter()
         lexical_hits: list[tuple[str, float]] = []
         if mode != "dense":
             tokens = tokenize(question, stem=self.config.stemming)
-            lexical_hits = self.lexical.search(tokens, self.config.candidates, allowed)
+            lexical_hits = self.lexical.search(tokens, candidates, allowed)
         timings["lexical"] = _lap(clock)
 
         clock = time.perf_counter()

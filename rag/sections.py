@@ -22,6 +22,7 @@ __all__ = [
     "RetrievalConfig",
     "Section",
     "StoreConfig",
+    "TimelineConfig",
     "UIConfig",
 ]
 
@@ -203,6 +204,25 @@ class AnswerConfig(Section):
     def _yaml_off(cls, value: object) -> object:
         """YAML reads a bare ``off`` as false (and ``on`` as true)."""
         return {False: "off", True: "auto"}.get(value, value) if isinstance(value, bool) else value
+
+
+class TimelineConfig(Section):
+    max_articles: int = Field(30, ge=1, le=200, description="Most articles in a timeline (`sanad timeline --max`).")
+    min_relevance: float = Field(
+        0.45,
+        ge=0,
+        le=1,
+        description="The floor: an article enters a timeline when its relevance (its best sentence's support "
+        "for the subject: the encoder's cosine and the subject's terms, as in answers) reaches this "
+        "(rag/gather/articles.py; README 'timeline': how it was chosen).",
+    )
+    duplicate_similarity: float = Field(
+        0.8,
+        ge=0,
+        le=1,
+        description="Two articles are copies of one story (merged: 'also reported by') when the quoted sentence "
+        "of one shares at least this share of its words with a sentence of the other.",
+    )
 
 
 class LLMConfig(Section):

@@ -18,7 +18,7 @@ from tests.conftest import ROOT  # noqa: E402
 from tests.serve_support import TOKEN, command_env, serve_config  # noqa: E402
 
 QUESTION = "من هو قائد لواء التوحيد؟"
-TOOLS = {"ask", "search", "read_source"}
+TOOLS = {"ask", "search", "timeline", "read_source"}
 
 
 def _over_http(url: str, token: str | None = TOKEN) -> Client:

@@ -4,6 +4,7 @@ Global options come before the command (or after it)::
 
     sanad [--config FILE] [--index DIR] ingest [PATH ...] [--rebuild] [--ray [ADDRESS] [--workers N]]
     sanad ... ask "سؤال" [--json] [--top-k N] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--publisher NAME ...]
+    sanad ... timeline "موضوع" [--json] [--max N] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--publisher NAME ...]
     sanad ... chat [--host H] [--port P]
     sanad ... serve [--host H] [--port P]
     sanad ... mcp
@@ -66,11 +67,13 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print the full answer as JSON")
     ask.add_argument("--top-k", type=int, help="passages to retrieve")
-    ask.add_argument("--since", metavar="YYYY-MM-DD", help="only articles published on or after this day")
-    ask.add_argument("--until", metavar="YYYY-MM-DD", help="only articles published on or before this day")
-    ask.add_argument(
-        "--publisher", action="append", default=[], metavar="NAME", help="only this outlet's articles (repeatable)"
-    )
+    _add_filters(ask)
+
+    timeline = commands.add_parser("timeline", help="every article about a subject, one quote each, by date")
+    timeline.add_argument("subject")
+    timeline.add_argument("--json", action="store_true", help="print the timeline as JSON (docs/api.md)")
+    timeline.add_argument("--max", type=int, metavar="N", help="most articles (default: timeline.max_articles)")
+    _add_filters(timeline)
 
     chat = commands.add_parser("chat", help="open the chat in the browser (Gradio)")
     chat.add_argument("--host", help="address to bind (default: ui.host, 127.0.0.1)")
@@ -80,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to bind (default: ui.host, 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default: ui.port)")
 
-    commands.add_parser("mcp", help="the MCP tools (ask, search, read_source) over stdio")
+    commands.add_parser("mcp", help="the MCP tools (ask, search, timeline, read_source) over stdio")
 
     evaluate = commands.add_parser("eval", help="score answers on a gold file")
     evaluate.add_argument("gold", type=Path, help="JSONL: id, question, answers, source")
@@ -94,6 +97,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--out", type=Path, help="write here instead of stdout")
     return parser
+
+
+def _add_filters(command: argparse.ArgumentParser) -> None:
+    """``--since``, ``--until`` and ``--publisher`` (``SearchFilters.parse`` reads them)."""
+    command.add_argument("--since", metavar="YYYY-MM-DD", help="only articles published on or after this day")
+    command.add_argument("--until", metavar="YYYY-MM-DD", help="only articles published on or before this day")
+    command.add_argument(
+        "--publisher", action="append", default=[], metavar="NAME", help="only this outlet's articles (repeatable)"
+    )
 
 
 def _ingest(assistant: Assistant, args: argparse.Namespace) -> int:
@@ -193,6 +205,12 @@ def _ask(assistant: Assistant, args: argparse.Namespace) -> int:
     return 0
 
 
+def _timeline(assistant: Assistant, args: argparse.Namespace) -> int:
+    from ui.timeline import run_timeline
+
+    return run_timeline(assistant, args)
+
+
 def _chat(assistant: Assistant, args: argparse.Namespace) -> int:
     from ui.app import launch
 
@@ -262,7 +280,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             config = assistant.config
             assistant = Assistant(config.model_copy(update={"embedding": config.embedding.for_ingest()}))
         handlers = {"ingest": _ingest, "ask": _ask, "chat": _chat, "serve": _serve, "mcp": _mcp, "eval": _eval}
-        handler = {**handlers, "feedback": _feedback}[args.command]
+        handler = {**handlers, "feedback": _feedback, "timeline": _timeline}[args.command]
         return handler(assistant, args)
     except SanadError as exc:
         print(f"sanad: error: {exc}", file=sys.stderr)

@@ -103,7 +103,7 @@ class ExtractiveAnswerer:
         self.threshold = threshold_for(config, reader)
         self._vectors: VectorCache[np.ndarray] = VectorCache(_SENTENCE_CACHE_SIZE)
 
-    def _sentence_vectors(self, texts: list[str], ids: list[str]) -> np.ndarray:
+    def sentence_vectors(self, texts: list[str], ids: list[str]) -> np.ndarray:
         """Passage embeddings of ``texts``: remembered (LRU, chats return to the same passages),
         else stored at ingest under ``ids``, else embedded now."""
         found = self._vectors.get_many(texts)
@@ -144,7 +144,7 @@ class ExtractiveAnswerer:
         needs = analyse_question(question)
         around = {p.chunk_id: content_tokens(f"{p.context}\n{p.text}") for _, p, _ in candidates}
         titles = {p.chunk_id: content_tokens(p.context) for _, p, _ in candidates}
-        vectors = self._sentence_vectors(
+        vectors = self.sentence_vectors(
             [in_context(span.text, passage.context) for span, passage, _ in candidates], ids
         )
         cosines = cosine_similarities(vectors, query_embedding)

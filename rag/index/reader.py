@@ -74,9 +74,10 @@ class IndexReader:
             self._retriever = None
 
     def retrieve(
-        self, text: str, top_k: int | None, filters: SearchFilters | None = None
+        self, text: str, top_k: int | None, filters: SearchFilters | None = None, candidates: int | None = None
     ) -> tuple[Retrieval, ExtractiveAnswerer]:
-        """Retrieve, reopening the index when another process changed the store mid-read.
+        """Retrieve (``candidates``: see :meth:`HybridRetriever.retrieve`), reopening the index when another
+        process changed the store mid-read.
 
         An ingest in another process deletes and re-adds an updated file's chunks; a reader
         caught in between can get a chunk without its metadata. Reopening and asking again
@@ -85,7 +86,7 @@ class IndexReader:
         for attempt in range(READ_RETRIES + 1):
             retriever, answerer = self.open()
             try:
-                return retriever.retrieve(text, top_k=top_k, filters=filters), answerer
+                return retriever.retrieve(text, top_k=top_k, filters=filters, candidates=candidates), answerer
             except Exception:
                 if attempt == READ_RETRIES:
                     raise

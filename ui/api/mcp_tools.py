@@ -1,4 +1,5 @@
-"""The MCP door (official ``mcp`` SDK): tools ``ask``, ``search`` and ``read_source`` over one assistant.
+"""The MCP door (official ``mcp`` SDK): tools ``ask``, ``search``, ``timeline`` and ``read_source`` over one
+assistant.
 
 Served over streamable HTTP at ``/mcp`` by ``sanad serve`` and over stdio by ``sanad mcp``.
 Inputs are typed; outputs are structured (a JSON schema per tool) and also sent as JSON text.
@@ -20,12 +21,23 @@ from rag.questions import MAX_QUESTION_CHARS
 from rag.types import SearchFilters
 from ui.api.guard import MAX_HISTORY_MESSAGES, AnswerSlots, SlotsFull
 
-__all__ = ["AskResult", "CitationOut", "PassageOut", "SearchResult", "SourceOut", "Turn", "build_mcp"]
+__all__ = [
+    "AskResult",
+    "CitationOut",
+    "PassageOut",
+    "SearchResult",
+    "SourceOut",
+    "TimelineItemOut",
+    "TimelineResult",
+    "Turn",
+    "build_mcp",
+]
 
 INSTRUCTIONS = (
     "Sanad answers questions about an archive of Arabic news articles, quoting the exact passages it rests on. "
     "Use `ask` for an answer with citations (found=false means the articles do not hold it: say so, do not guess), "
-    "`search` for passages only, and `read_source` to open a cited file; a citation's text is "
+    "`search` for passages only, `timeline` for every article about a subject (one quote each, by date), "
+    "and `read_source` to open a cited file; a citation's text is "
     "read_source(file).text[start:end]."
 )
 
@@ -79,6 +91,22 @@ class SearchResult(BaseModel):
     passages: list[PassageOut]
 
 
+class TimelineItemOut(CitationOut):
+    """An article about the subject: its quote (a citation), ``relevance``, and ``also``, the copies of the
+    same story other outlets printed."""
+
+    relevance: float
+    also: list[CitationOut] = Field(default_factory=list)
+
+
+class TimelineResult(BaseModel):
+    """The articles about ``subject``: dated ones by date, then the ``undated`` ones."""
+
+    subject: str
+    items: list[TimelineItemOut]
+    undated: int
+
+
 class SourceOut(BaseModel):
     """An ingested article as the index read it (what citations index into)."""
 
@@ -108,7 +136,7 @@ def _told() -> Iterator[None]:
 
 
 def build_mcp(assistant: Assistant, slots: AnswerSlots) -> MCPServer:
-    """An MCP server with Sanad's three tools; answers and searches share ``slots`` with the other doors."""
+    """An MCP server with Sanad's four tools; answers and searches share ``slots`` with the other doors."""
     server = MCPServer("sanad", instructions=INSTRUCTIONS)
 
     @server.tool()
@@ -151,6 +179,22 @@ def build_mcp(assistant: Assistant, slots: AnswerSlots) -> MCPServer:
             with slots.hold():
                 passages = assistant.search(query, top_k=k, filters=filters)
         return SearchResult(passages=[PassageOut(**p.to_dict()) for p in passages])
+
+    @server.tool()
+    def timeline(
+        subject: Annotated[str, Field(max_length=MAX_QUESTION_CHARS, description="What to follow, e.g. سيول جدة.")],
+        max_articles: Annotated[int | None, Field(ge=1, le=200, description="Most articles to list.")] = None,
+        since: Since = None,
+        until: Until = None,
+        publishers: Publishers = None,
+    ) -> TimelineResult:
+        """Every article about ``subject``, one quoted sentence each, in date order (undated ones last);
+        copies of one story are one item, the others in ``also``."""
+        with _told():
+            filters = _filters(since, until, publishers)
+            with slots.hold():
+                got = assistant.timeline(subject, filters=filters, max_articles=max_articles).to_dict()
+        return TimelineResult(**{key: got[key] for key in ("subject", "items", "undated")})
 
     @server.tool()
     def read_source(

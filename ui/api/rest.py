@@ -1,6 +1,7 @@
-"""The plain JSON door: ``POST /api/ask`` returns exactly the object ``sanad ask --json`` prints;
-``POST /api/feedback`` keeps an analyst's judgement of an answer, ``GET /api/feedback`` lists the gold
-items the judgements make (:mod:`rag.gold.feedback`)."""
+"""The plain JSON door: ``POST /api/ask`` returns exactly the object ``sanad ask --json`` prints,
+``POST /api/timeline`` the one ``sanad timeline --json`` prints; ``POST /api/feedback`` keeps an
+analyst's judgement of an answer, ``GET /api/feedback`` lists the gold items the judgements make
+(:mod:`rag.gold.feedback`)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,11 @@ from starlette.concurrency import run_in_threadpool
 from ingest.errors import SanadError
 from rag.assistant import Assistant
 from rag.gold.feedback import MAX_CORRECTION_CHARS, Judgement
-from rag.questions import MAX_QUESTION_CHARS
+from rag.questions import MAX_QUESTION_CHARS, QuestionRefused
 from ui.api.guard import MAX_HISTORY_MESSAGES, AnswerSlots, FilterFields, SlotsFull, answer_failure, error_body
 from ui.api.replies import history_turns
 
-__all__ = ["AskRequest", "FeedbackRequest", "rest_router"]
+__all__ = ["AskRequest", "FeedbackRequest", "TimelineRequest", "rest_router"]
 
 
 class AskRequest(FilterFields):
@@ -29,6 +30,14 @@ class AskRequest(FilterFields):
     history: list[dict[str, Any]] = Field(default_factory=list, max_length=MAX_HISTORY_MESSAGES)
     top_k: int | None = Field(None, ge=1, le=50)
     mode: str | None = Field(None, pattern="^(extractive|llm)$")
+
+
+class TimelineRequest(FilterFields):
+    """A subject (``"سيول جدة"``), with optional ``since``/``until``/``publishers`` filters and the most
+    articles to list (default ``timeline.max_articles``)."""
+
+    subject: str = Field(..., max_length=MAX_QUESTION_CHARS)
+    max_articles: int | None = Field(None, ge=1, le=200)
 
 
 class FeedbackRequest(BaseModel):
@@ -66,6 +75,21 @@ def rest_router(assistant: Assistant, slots: AnswerSlots) -> APIRouter:
 
         try:
             return JSONResponse(await run_in_threadpool(answer))
+        except (SlotsFull, SanadError) as exc:
+            status, body = answer_failure(exc)
+            return JSONResponse(body, status_code=status)
+
+    @router.post("/timeline", response_model=None)
+    async def timeline(request: TimelineRequest) -> JSONResponse:
+        def gather() -> dict[str, Any]:
+            filters = request.filters()
+            with slots.hold():
+                return assistant.timeline(request.subject, filters=filters, max_articles=request.max_articles).to_dict()
+
+        try:
+            return JSONResponse(await run_in_threadpool(gather))
+        except QuestionRefused as exc:  # an empty subject, or one in a script Sanad does not read
+            return JSONResponse(error_body(str(exc), param="subject"), status_code=400)
         except (SlotsFull, SanadError) as exc:
             status, body = answer_failure(exc)
             return JSONResponse(body, status_code=status)
