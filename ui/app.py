@@ -23,7 +23,7 @@ from ui.feedback import feedback_values, shown_answer
 from ui.feedback_form import feedback_form
 from ui.handlers import add_articles as add_uploaded
 from ui.handlers import chat_events, open_source, respond
-from ui.labels import ANSWER_MODES, EXAMPLES, LABELS, LANGUAGES, localise_reason
+from ui.labels import ANSWER_MODES, EXAMPLES, LABELS, LANGUAGES, localise_reason, relabelled
 from ui.ports import PortBusy, check_port, port_busy_message
 from ui.render import plain_answer, render_chat_answer, render_panel_hint, render_partial, render_question
 from ui.style import CSS
@@ -230,28 +230,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         # ------------------------------------------------------------ language
         def switch(choice: str) -> tuple[Any, ...]:
             code = LANGUAGES.get(choice, "ar")
-            labels, rtl = LABELS[code], code == "ar"
-            return (
-                code,
-                gr.update(value=labels["header"], rtl=rtl),
-                gr.update(placeholder=labels["welcome"], label="سند · Sanad", rtl=rtl),
-                gr.update(placeholder=labels["placeholder"], rtl=rtl),
-                gr.update(value=labels["copy"]),
-                gr.update(value=labels["clear"]),
-                gr.update(label=labels["settings"]),
-                gr.update(label=labels["top_k"]),
-                gr.update(label=labels["mode"]),
-                gr.update(label=labels["since"]),
-                gr.update(label=labels["until"]),
-                gr.update(label=labels["publishers"]),
-                render_panel_hint(code),
-                gr.update(value=labels["sources_intro"], rtl=rtl),
-                gr.update(headers=labels["columns"].split("|")),
-                gr.update(label=labels["pick"]),
-                gr.update(label=labels["upload"]),
-                gr.update(value=labels["add"]),
-                *judging.relabel(code),
-            )
+            return (code, *relabelled(code), *judging.relabel(code))
 
         language.change(
             switch,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import typing
+from typing import Any
 
 from rag.config import AnswerConfig
 
-__all__ = ["ANSWER_MODES", "EXAMPLES", "LABELS", "LANGUAGES", "localise_reason"]
+__all__ = ["ANSWER_MODES", "EXAMPLES", "LABELS", "LANGUAGES", "localise_reason", "relabelled"]
 
 EXAMPLES = [
     "كم دولة صوتت بالموافقة على قرار الجمعية العامة بشأن سوريا؟",
@@ -160,3 +161,33 @@ def localise_reason(reason: str, lang: str) -> str:
         if found:
             return reason[: found.start()] + template.format(**found.groupdict()) + reason[found.end() :]
     return reason
+
+
+def relabelled(code: str) -> tuple[Any, ...]:
+    """The chat page's words in language ``code``, as updates of (in order) the header, the chat, the
+    question box, copy, clear, settings, the passages slider, the answer mode, since, until, outlets,
+    the source panel, the Sources intro, its table, picker, upload box and add button."""
+    import gradio as gr  # the words above are read without Gradio (the CLI, the API)
+
+    from ui.render import render_panel_hint
+
+    labels, rtl = LABELS[code], code == "ar"
+    return (
+        gr.update(value=labels["header"], rtl=rtl),
+        gr.update(placeholder=labels["welcome"], label="سند · Sanad", rtl=rtl),
+        gr.update(placeholder=labels["placeholder"], rtl=rtl),
+        gr.update(value=labels["copy"]),
+        gr.update(value=labels["clear"]),
+        gr.update(label=labels["settings"]),
+        gr.update(label=labels["top_k"]),
+        gr.update(label=labels["mode"]),
+        gr.update(label=labels["since"]),
+        gr.update(label=labels["until"]),
+        gr.update(label=labels["publishers"]),
+        render_panel_hint(code),
+        gr.update(value=labels["sources_intro"], rtl=rtl),
+        gr.update(headers=labels["columns"].split("|")),
+        gr.update(label=labels["pick"]),
+        gr.update(label=labels["upload"]),
+        gr.update(value=labels["add"]),
+    )
