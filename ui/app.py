@@ -27,6 +27,7 @@ from ui.labels import ANSWER_MODES, EXAMPLES, LABELS, LANGUAGES, localise_reason
 from ui.ports import PortBusy, check_port, port_busy_message
 from ui.render import plain_answer, render_chat_answer, render_panel_hint, render_partial, render_question
 from ui.style import CSS
+from ui.timeline_view import plain_timeline, render_chat_timeline
 
 __all__ = ["QUEUE_CONCURRENCY", "QUEUE_MAX_SIZE", "build_app", "launch"]
 
@@ -164,6 +165,12 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     said = [*said, [message, value.answer]]
                     content, copied = render_chat_answer(value, len(turns) - 1, code), plain_answer(value)
                     first = f"cite:{len(turns) - 1}:{value.citations[0].n}" if value.citations else ""
+                    panel_now = open_source(assistant, first, turns, code) if first else render_panel_hint(code)
+                elif kind == "timeline":  # its items are this turn's sources: their [n] open the panel
+                    turns = [*turns, [asdict(item.citation) for item in value.items]]
+                    said = [*said, [message, plain_timeline(value)]]
+                    content, copied = render_chat_timeline(value, len(turns) - 1, code), plain_timeline(value)
+                    first = f"cite:{len(turns) - 1}:1" if value.items else ""
                     panel_now = open_source(assistant, first, turns, code) if first else render_panel_hint(code)
                 else:
                     content, copied = (render_partial(value) if kind == "text" else value), gr.skip()

@@ -7,6 +7,7 @@ from typing import Any
 
 from ingest.errors import SanadError
 from rag.assistant import Assistant
+from rag.gather import timeline_subject
 from rag.index.layout import EmptyIndexError
 from rag.types import Answer, Citation, SearchFilters
 from ui.labels import LABELS, localise_reason
@@ -21,7 +22,7 @@ from ui.render import (
 
 __all__ = ["Event", "add_articles", "chat_events", "open_source", "respond", "word_pieces"]
 
-Event = tuple[str, Any]  # ("text", partial answer) | ("answer", Answer) | ("error", Markdown)
+Event = tuple[str, Any]  # ("text", partial answer) | ("answer", Answer) | ("timeline", Timeline) | ("error", Markdown)
 #: Words shown at a time while an answer streams in.
 _WORDS_PER_PIECE = 4
 
@@ -46,9 +47,14 @@ def chat_events(
     lang: str | None = None,
 ) -> Iterator[Event]:
     """The answer to ``message`` as events: the text so far, then the answer (or an error to show,
-    in ``lang``; in Arabic and English when ``lang`` is None, as for the ``/chat`` API)."""
+    in ``lang``; in Arabic and English when ``lang`` is None, as for the ``/chat`` API). A question
+    asking for a timeline («ما تسلسل الأحداث في حمص؟») gets the subject's timeline instead."""
     text = ""
     try:
+        subject = timeline_subject(message)
+        if subject is not None:
+            yield "timeline", assistant.timeline(subject, filters=filters)
+            return
         for piece in assistant.stream(message, history, top_k=top_k, mode=mode, filters=filters):
             if isinstance(piece, Answer):
                 yield "answer", piece
@@ -70,8 +76,10 @@ def _said(lang: str | None, key: str, **values: str) -> str:
 
 def respond(assistant: Assistant, message: str, history: list[Any]) -> Iterator[str]:
     """The ``/chat`` stream: partial text, then the answer's Markdown (or the error)."""
+    from ui.timeline_view import plain_timeline
+
     for kind, value in chat_events(assistant, message, history):
-        yield render_answer(value) if kind == "answer" else value
+        yield render_answer(value) if kind == "answer" else plain_timeline(value) if kind == "timeline" else value
 
 
 def open_source(assistant: Assistant, request: str, answers: list[list[dict[str, Any]]], lang: str) -> str:

@@ -14,6 +14,7 @@ from ui.articles import about_article, meta_html
 from ui.labels import localise_reason
 
 __all__ = [
+    "cite_link",
     "plain_answer",
     "render_answer",
     "render_article",
@@ -27,6 +28,7 @@ __all__ = [
     "render_refusal",
     "render_searched",
     "render_sources",
+    "focused_quote",
     "source_line",
 ]
 
@@ -106,11 +108,14 @@ def _linked_markers(escaped: str, turn: int, numbers: set[int]) -> str:
 
     def link(match: re.Match[str]) -> str:
         n = int(match[1])
-        if n not in numbers:
-            return f"[{n}]"
-        return f'<a class="sanad-cite" href="#sanad-cite-{turn}-{n}" title="{_SHOW}">[{n}]</a>'
+        return cite_link(turn, n) if n in numbers else f"[{n}]"
 
     return _MARKER.sub(link, escaped)
+
+
+def cite_link(turn: int, n: int) -> str:
+    """The ``[n]`` marker of source ``n`` of answer ``turn``: a link the page opens in the source panel."""
+    return f'<a class="sanad-cite" href="#sanad-cite-{turn}-{n}" title="{_SHOW}">[{n}]</a>'
 
 
 _SHOW = "اعرض المقطع · show the passage"
@@ -158,12 +163,12 @@ def _marked_answer(answer: Answer) -> str:
     pieces, at = [], 0
     for start, end, citation in sorted(spans, key=lambda span: span[0]):
         if start >= at:  # one mark per sentence, even when two sources quote it
-            pieces += [_escape(text[at:start]), _focused_quote(citation)]
+            pieces += [_escape(text[at:start]), focused_quote(citation)]
             at = end
     return "".join([*pieces, _escape(text[at:])])
 
 
-def _focused_quote(citation: Citation) -> str:
+def focused_quote(citation: Citation) -> str:
     """The quoted sentence as text, its focus (the clause that answers) in a ``<mark>``."""
     text, start = citation.text, citation.start
     lo, hi = (citation.focus_start or start) - start, (citation.focus_end or citation.end) - start

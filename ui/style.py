@@ -28,6 +28,15 @@ html[dir="rtl"] .gradio-container [dir="ltr"]:not(bdi):not(.sanad-offsets):not(c
 /* Where a source is (file, offsets) is a detail under its headline: small print. */
 .sanad-file, .sanad-where { font-size: 0.85em; opacity: 0.75; }
 .sanad-offsets { white-space: nowrap; }
+/* A timeline's chart: one bar per day (oldest on the left, as dates read), stacked by outlet. */
+.sanad-chart-days { display: flex; align-items: flex-end; gap: 4px; min-height: 96px; overflow-x: auto; }
+.sanad-chart-day { display: flex; flex-direction: column; align-items: center; }
+.sanad-chart-bar { display: flex; flex-direction: column-reverse; width: 18px; }
+.sanad-chart-block { display: block; width: 100%; }
+.sanad-chart-label { font-size: 0.7em; }
+.sanad-chart-legend { display: flex; flex-wrap: wrap; gap: 8px; font-size: 0.8em; margin-top: 4px; }
+.sanad-timeline .sanad-quote { font-style: italic; }
+.sanad-chart-key span { display: inline-block; width: 10px; height: 10px; margin-inline-end: 4px; }
 /* The passages slider fills from its start (the right, in Arabic). */
 html[dir="rtl"] .gradio-container input[type=range]::-webkit-slider-runnable-track {
   background: linear-gradient(to left, var(--slider-color) var(--range_progress),
