@@ -264,3 +264,14 @@ def test_dates(value: str, expected: str | None) -> None:
 def test_unsupported_type_is_named() -> None:
     with pytest.raises(ArticleError, match=r"photo\.xyz: unsupported type \(\.xyz\)"):
         extract(b"\x00\x01", "photo.xyz")
+
+
+def test_record_titles_keep_no_html_entities_and_the_text_stays_as_written() -> None:
+    """SaudiNewsNet's crawl left entities in some titles (``&#8220;…&#8221;``); the text is quoted by offset
+    and is kept exactly as the export holds it."""
+    record = {"id": "e1", "title": "&#8220;الشورى&#8221; يناقش &amp; يقر", "author": "محرر &quot;الرياض&quot;",
+              "text": "نص المقال &amp; كما هو."}  # fmt: skip
+    found, _ = extract(json.dumps(record, ensure_ascii=False).encode(), "export.jsonl")
+    (document,) = found.documents
+    assert document.title == "“الشورى” يناقش & يقر" and document.author == 'محرر "الرياض"'
+    assert document.text == "نص المقال &amp; كما هو."

@@ -8,6 +8,7 @@ line or record number; the others are kept.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from collections.abc import Iterator, Mapping, Sequence
@@ -74,10 +75,10 @@ def documents_from_records(
         out.documents.append(
             Document(
                 text=text,
-                title=_string(_field(record, fields["title"])),
+                title=html.unescape(_string(_field(record, fields["title"]))),  # crawls keep "&#8220;" in titles
                 published=iso_date(_string(_field(record, fields["published"]))),
-                publisher=_string(_field(record, fields["publisher"])),
-                author=_string(_field(record, fields["author"])),
+                publisher=html.unescape(_string(_field(record, fields["publisher"]))),
+                author=html.unescape(_string(_field(record, fields["author"]))),
                 url=_string(_field(record, fields["url"])),
                 record=ident,
             )
