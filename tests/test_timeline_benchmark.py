@@ -160,16 +160,6 @@ def test_every_grep_hit_was_judged(articles: dict[str, dict[str, Any]]) -> None:
         assert hits == set(s["relevant"]) | set(s["rejected"]), s["id"]
 
 
-def test_benchmark_refuses_clearly_without_the_feature(monkeypatch: pytest.MonkeyPatch) -> None:
-    from rag import Assistant
-
-    if callable(getattr(Assistant, "timeline", None)):
-        pytest.skip("the timeline feature is here")
-    monkeypatch.setattr(sys, "argv", ["timeline.py", "--index", "/nonexistent"])
-    with pytest.raises(SystemExit, match="no timeline"):
-        bench.main()
-
-
 def test_gold_json_is_one_object_a_line() -> None:
     lines = (ROOT / "eval" / "timeline_subjects.jsonl").read_text(encoding="utf-8").splitlines()
     assert all(isinstance(json.loads(line), dict) for line in lines if line.strip())
