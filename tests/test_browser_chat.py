@@ -250,11 +250,16 @@ def test_number_of_passages_is_a_per_session_setting(served, page) -> None:
     # Move the slider itself (typing into its number box did not always commit in CI), and ask only
     # once both the slider and its box show the new value.
     slider = page.locator("#sanad-top-k input[type=range]")
-    for _ in range(5):
-        slider.fill("1")
+    expect(slider).to_be_visible(timeout=WAIT)  # the accordion has opened
+    for attempt in range(10):
+        if attempt % 2 == 0:  # the keyboard, as a user would: Home moves a range input to its minimum
+            slider.focus()
+            slider.press("Home")
+        else:
+            slider.fill("1")
+        page.wait_for_timeout(500)
         if slider.input_value() == "1" and number.input_value() == "1":
             break
-        page.wait_for_timeout(1000)
     expect(slider).to_have_value("1")
     expect(number).to_have_value("1")
     assert not page.locator("#sanad-mode").is_visible()  # no LLM configured: no answer mode to choose
