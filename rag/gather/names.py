@@ -52,7 +52,16 @@ def _run(toks: list[Token], i: int, question: frozenset[str]) -> int:
     """The index of the last token of the name run starting at ``toks[i]`` (i - 1 when there is none).
     The run stops at a non-name word, a punctuation mark, or after a family name with «ال» («الفلاسي»)."""
     j = i
-    while j < len(toks) and j - i < _MAX_WORDS and _name_word(toks[j], question):
+    while (
+        j < len(toks)
+        and j - i < _MAX_WORDS
+        and (
+            _name_word(toks[j], question)
+            or toks[j].norm == "علي"  # the name Ali folds like «على»: a name word when one follows it
+            and j + 1 < len(toks)
+            and _name_word(toks[j + 1], question)
+        )
+    ):
         word = toks[j].norm
         if word.startswith("ال") and word not in _NAME_LINKS and j > i and toks[j - 1].norm not in _NAME_LINKS:
             return j
