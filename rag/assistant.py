@@ -1,8 +1,8 @@
 """The one service: ingest articles and answer questions with citations.
 
-Every door (the CLI, the chat, the evaluation, the Python API) goes through :class:`Assistant`,
-which only assembles the parts: the index writer and reader (:mod:`rag.index`), the extractive
-answerer (:mod:`rag.answers.extractive`) and, in llm mode, the model's answerer (:mod:`rag.generate`).
+Every door (the CLI, the chat, the evaluation, the Python API) goes through :class:`Assistant`, which
+only assembles the parts: the index writer and reader (:mod:`rag.index`), the answer step
+(:mod:`rag.answers`, :mod:`rag.gather`) and, in llm mode, the model's answerer (:mod:`rag.generate`).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from rag.corpus import add_to_corpus
 from rag.embeddings import build_embedding, forget_traces
 from rag.followup import standalone_question
 from rag.gather import Timeline, build_timeline
+from rag.gather.several import WIDE
 from rag.gold.feedback import FeedbackStore, Judgement, holding_file, index_state
 from rag.index.build import BatchDone, Progress, ingest_paths
 from rag.index.layout import IndexLayout, build_settings
@@ -203,7 +204,7 @@ class Assistant:
             history: earlier turns of this chat — Gradio messages (``{"role", "content"}``),
                 ``(question, answer)`` pairs or earlier questions. A follow-up ("ومتى قُتل؟")
                 is rewritten into a standalone question before retrieval (``Answer.standalone_question``).
-            top_k: passages to retrieve (default ``retrieval.top_k``).
+            top_k: passages listed as retrieved (default ``retrieval.top_k``; a gathered answer reads 10).
             mode: ``extractive`` or ``llm`` (default ``answer.mode``).
             filters: only articles of this period/outlet (on both retrievers, before the top k); a
                 'not found' then says "not in the articles of that period/outlet".
@@ -213,9 +214,7 @@ class Assistant:
             IndexMismatchError: the index was built with another model or settings.
             LLMError: (llm mode) the model server is down, lacks the model, or timed out.
         """
-        final = None
-        for piece in self._answer(question, history, top_k, mode, filters):
-            final = piece
+        *_, final = self._answer(question, history, top_k, mode, filters)
         assert isinstance(final, Answer)
         return final
 
@@ -291,9 +290,10 @@ class Assistant:
         rewrite = generator.rewrite if generator is not None and self.config.llm.rewrite_followups else None
         standalone = standalone_question(text, history, rewrite)[:MAX_QUESTION_CHARS]  # ``text`` without history
         rewritten = time.perf_counter()
-        retrieval, answerer = self.reader.retrieve(standalone, top_k, filters)
+        shown = top_k or self.config.retrieval.top_k  # a gathered answer reads the top WIDE passages
+        retrieval, answerer = self.reader.retrieve(standalone, max(shown, WIDE * self.config.answer.gather), filters)
         rewritten_to = standalone if standalone != text else None
-        asked = Asked(question, standalone, rewritten_to, retrieval, started, rewritten, filters)
+        asked = Asked(question, standalone, rewritten_to, retrieval, started, rewritten, filters, shown)
         if generator is None:
             yield from extractive_answer(asked, answerer)
         else:

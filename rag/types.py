@@ -9,8 +9,19 @@ from typing import Any
 
 from ingest.errors import SanadError
 from ingest.formats.document import PAGE_BREAK
+from rag.answers.items import AnswerItem, Corroboration, ValueSources
 
-__all__ = ["ARTICLE_FIELDS", "Answer", "Citation", "FilterError", "Passage", "SearchFilters"]
+__all__ = [
+    "ARTICLE_FIELDS",
+    "Answer",
+    "AnswerItem",
+    "Citation",
+    "Corroboration",
+    "FilterError",
+    "Passage",
+    "SearchFilters",
+    "ValueSources",
+]
 
 
 class FilterError(SanadError, ValueError):
@@ -227,6 +238,10 @@ class Answer:
     standalone_question: str | None = None
     #: llm mode: model, tokens, tokens/s, and what verification removed, marked or dropped.
     generation: dict[str, Any] | None = None
+    #: The distinct answers, each with every source that states it (one item for a single answer).
+    items: list[AnswerItem] = field(default_factory=list)
+    #: For a number, date or name asked: how many sources give each value (None when not read).
+    corroboration: Corroboration | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``sanad ask --json``."""
@@ -237,6 +252,8 @@ class Answer:
             "mode": self.mode,
             "confidence": round(self.confidence, 4),
             "citations": [c.to_dict() for c in self.citations],
+            "items": [i.to_dict() for i in self.items],
+            "corroboration": None if self.corroboration is None else self.corroboration.to_dict(),
             "retrieved": [p.to_dict() for p in self.retrieved],
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
         }

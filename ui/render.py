@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 from pathlib import Path
 
 from ingest.textnorm import is_arabic
@@ -11,7 +10,9 @@ from rag.index.report import IngestReport
 from rag.sources import SourceText
 from rag.types import Answer, Citation
 from ui.articles import about_article, meta_html
+from ui.gathered_view import gathered_body, is_gathered
 from ui.labels import localise_reason
+from ui.quotes import cite_link, escape_text, focused_quote, linked_markers
 
 __all__ = [
     "cite_link",
@@ -35,12 +36,8 @@ __all__ = [
 _LRI, _PDI = "\u2066", "\u2069"  # Unicode left-to-right isolate / pop directional isolate
 
 
-def _escape(text: str) -> str:
-    """Article text is shown as text: HTML escaped, Markdown markers neutralised."""
-    escaped = html.escape(text, quote=False)
-    for marker in ("*", "_", "`", "[", "]", "#", "|"):
-        escaped = escaped.replace(marker, "\\" + marker)
-    return escaped.replace("\n", " ")
+def _html(text: str) -> str:
+    return html.escape(text, quote=True)
 
 
 def _sources_heading(answer: Answer) -> str:
@@ -50,7 +47,7 @@ def _sources_heading(answer: Answer) -> str:
 
 def _about(citation: Citation) -> str:
     about = about_article(citation.name, citation.publisher, citation.published)
-    return f"**{_escape(about)}** — " if about else ""
+    return f"**{escape_text(about)}** — " if about else ""
 
 
 def _where(citation: Citation) -> str:
@@ -68,13 +65,13 @@ def render_sources(answer: Answer) -> str:
     lines = [f"**{heading}**", ""]
     for citation in answer.citations:
         span = f"({citation.start}–{citation.end})"
-        lines.append(f"{citation.n}. {_about(citation)}{_where(citation)} {span}: «{_escape(citation.text)}»")
+        lines.append(f"{citation.n}. {_about(citation)}{_where(citation)} {span}: «{escape_text(citation.text)}»")
     return "\n".join(lines)
 
 
 def render_answer(answer: Answer) -> str:
     """The whole chat message: the answer (marked when not found) and its sources."""
-    body = _escape(answer.answer).replace("\\[", "[").replace("\\]", "]")
+    body = escape_text(answer.answer).replace("\\[", "[").replace("\\]", "]")
     if not answer.found:
         return f"⚠️ *{body}*"
     return f"{body}\n\n{render_sources(answer)}"
@@ -82,43 +79,20 @@ def render_answer(answer: Answer) -> str:
 
 def render_error(message: str) -> str:
     """An error message shown as text (it may quote a path or a question)."""
-    return _escape(message)
+    return escape_text(message)
 
 
 def render_partial(text: str) -> str:
     """An answer still streaming in, shown as text (it quotes articles)."""
-    return f'<div dir="auto" class="sanad-answer">\n\n{_escape(text)}\n\n</div>'
+    return f'<div dir="auto" class="sanad-answer">\n\n{escape_text(text)}\n\n</div>'
 
 
 def render_question(question: str) -> str:
     """The user's question as the chat shows it: as typed, as text (HTML and Markdown escaped)."""
-    return _escape(question)
+    return escape_text(question)
 
 
 # ---------------------------------------------------------------- chat page (HTML/Markdown for Gradio)
-_MARKER = re.compile(r"\\\[(\d+)\\\]")
-
-
-def _html(text: str) -> str:
-    return html.escape(text, quote=True)
-
-
-def _linked_markers(escaped: str, turn: int, numbers: set[int]) -> str:
-    """Turn the ``[n]`` markers of cited sources into links the page opens in the source panel."""
-
-    def link(match: re.Match[str]) -> str:
-        n = int(match[1])
-        return cite_link(turn, n) if n in numbers else f"[{n}]"
-
-    return _MARKER.sub(link, escaped)
-
-
-def cite_link(turn: int, n: int) -> str:
-    """The ``[n]`` marker of source ``n`` of answer ``turn``: a link the page opens in the source panel."""
-    return f'<a class="sanad-cite" href="#sanad-cite-{turn}-{n}" title="{_SHOW}">[{n}]</a>'
-
-
-_SHOW = "اعرض المقطع · show the passage"
 
 
 def render_chat_answer(answer: Answer, turn: int, lang: str = "ar") -> str:
@@ -130,13 +104,13 @@ def render_chat_answer(answer: Answer, turn: int, lang: str = "ar") -> str:
     """
     searched = render_searched(answer)
     if not answer.found:
-        return f'{searched}<div dir="auto" class="sanad-notfound">\n\n⚠️ *{_escape(answer.answer)}*\n\n</div>'
+        return f'{searched}<div dir="auto" class="sanad-notfound">\n\n⚠️ *{escape_text(answer.answer)}*\n\n</div>'
     numbers = {c.n for c in answer.citations}
-    body = _linked_markers(_marked_answer(answer), turn, numbers)
+    body = gathered_body(answer, turn) if is_gathered(answer) else linked_markers(_marked_answer(answer), turn, numbers)
     heading = _sources_heading(answer)
     lines = [f'{searched}<div dir="auto" class="sanad-answer">\n\n{body}\n\n</div>', "", f"**{heading}**", ""]
     for c in answer.citations:
-        marker = _linked_markers(f"\\[{c.n}\\]", turn, numbers)
+        marker = linked_markers(f"\\[{c.n}\\]", turn, numbers)
         lines.append(f"- {marker} · {source_line(c, lang)}")
     return "\n".join(lines)
 
@@ -149,7 +123,7 @@ def source_line(citation: Citation, lang: str = "ar") -> str:
     about = about_article(citation.name, citation.publisher, citation.published)
     if not about:  # nothing names the article but its file: the offsets tell two passages apart
         return f"{_where(citation)} · {_LRI}{citation.start}–{citation.end}{_PDI}"
-    return f'**{_escape(about)}** <small class="sanad-where">· {_where(citation)}</small>'
+    return f'**{escape_text(about)}** <small class="sanad-where">· {_where(citation)}</small>'
 
 
 def _marked_answer(answer: Answer) -> str:
@@ -163,18 +137,9 @@ def _marked_answer(answer: Answer) -> str:
     pieces, at = [], 0
     for start, end, citation in sorted(spans, key=lambda span: span[0]):
         if start >= at:  # one mark per sentence, even when two sources quote it
-            pieces += [_escape(text[at:start]), focused_quote(citation)]
+            pieces += [escape_text(text[at:start]), focused_quote(citation)]
             at = end
-    return "".join([*pieces, _escape(text[at:])])
-
-
-def focused_quote(citation: Citation) -> str:
-    """The quoted sentence as text, its focus (the clause that answers) in a ``<mark>``."""
-    text, start = citation.text, citation.start
-    lo, hi = (citation.focus_start or start) - start, (citation.focus_end or citation.end) - start
-    if (lo, hi) == (0, len(text)) or not 0 <= lo < hi <= len(text):
-        return _escape(text)
-    return f"{_escape(text[:lo])}<mark>{_escape(text[lo:hi])}</mark>{_escape(text[hi:])}"
+    return "".join([*pieces, escape_text(text[at:])])
 
 
 def render_searched(answer: Answer) -> str:
@@ -293,5 +258,5 @@ def render_ingest_report(report: IngestReport, refused: list[tuple[str, str]], l
     for name in [*report.added, *report.updated]:
         lines.append(f"- ✓ `{name}`")
     for name, reason in [*refused, *report.failed]:
-        lines.append(f"- ✗ `{Path(name).name}`: {_escape(localise_reason(reason, lang))}")
+        lines.append(f"- ✗ `{Path(name).name}`: {escape_text(localise_reason(reason, lang))}")
     return "\n".join(lines)

@@ -121,19 +121,31 @@ class ExtractiveAnswerer:
         return np.stack([found[t] for t in texts])
 
     def score_sentences(
-        self, question: str, query_embedding: Sequence[float], passages: Sequence[Passage]
+        self,
+        question: str,
+        query_embedding: Sequence[float],
+        passages: Sequence[Passage],
+        *,
+        wide: int | None = None,
     ) -> list[ScoredSentence]:
-        """Candidate sentences of the top passages, best first, near-duplicates removed."""
+        """Candidate sentences of the top ``answer.passages`` passages, best first, near-duplicates removed.
+
+        ``wide``: of the top ``wide`` passages instead, up to ``4 * wide`` sentences, a repeat removed only
+        within its article (gathering answers: a reprint in another article is another source)."""
         candidates: list[tuple[Span, Passage, set[str]]] = []
         ids: list[str] = []
-        for passage in passages[: self.config.passages]:
+        limit = _MAX_CANDIDATES if wide is None else 4 * wide
+        for passage in passages[: self.config.passages if wide is None else wide]:
             for position, span in quotable_sentences(passage.text, passage.start, passage.context):
                 tokens = content_tokens(span.text)
-                if any(repeats(tokens, seen) for _, _, seen in candidates):
+                if any(
+                    repeats(tokens, seen) and (wide is None or (p.file, p.record) == (passage.file, passage.record))
+                    for _, p, seen in candidates
+                ):
                     continue
                 candidates.append((span, passage, tokens))
                 ids.append(sentence_id(passage.chunk_id, position))
-        candidates, ids = candidates[:_MAX_CANDIDATES], ids[:_MAX_CANDIDATES]
+        candidates, ids = candidates[:limit], ids[:limit]
         if not candidates:
             return []
 
@@ -149,7 +161,7 @@ class ExtractiveAnswerer:
         )
         cosines = cosine_similarities(vectors, query_embedding)
 
-        top_passage = max((p.score for p in passages[: self.config.passages]), default=0.0)
+        top_passage = max((p.score for p in passages[: wide or self.config.passages]), default=0.0)
         scored = []
         for (span, passage, tokens), cosine in zip(candidates, cosines, strict=True):
             dense = float(np.clip((cosine - floor) / (ceil - floor), 0.0, 1.0))

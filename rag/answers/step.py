@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rag.answers.extractive import ExtractiveAnswerer
+from rag.gather.answer import gather
 from rag.messages import not_found_message
 from rag.retrieve import Retrieval
-from rag.types import Answer, SearchFilters
+from rag.types import Answer, Citation, SearchFilters
 
 if TYPE_CHECKING:
     from rag.generate import LLMAnswerer
@@ -38,6 +39,8 @@ class Asked:
     rewritten_at: float
     #: The filters the question was asked with (a 'not found' then names them).
     filters: SearchFilters | None = None
+    #: Passages the answer lists as retrieved (retrieval may fetch more for a gathered answer); all when None.
+    shown: int | None = None
 
 
 def _ms(start: float, end: float) -> float:
@@ -55,6 +58,10 @@ def extractive_answer(asked: Asked, answerer: ExtractiveAnswerer) -> Iterator[st
     text, found, citations, confidence = answerer.answer(asked.searched, retrieval.query_embedding, retrieval.passages)
     if not found and asked.filters is not None and asked.filters.active and text == not_found_message(asked.searched):
         text = not_found_message(asked.searched, asked.filters)
+    items, corroboration = [], None
+    if found and answerer.config.gather:
+        got = gather(answerer, asked.searched, retrieval.query_embedding, retrieval.passages, citations, confidence)
+        text, citations, items, corroboration = got.text, got.citations, got.items, got.corroboration
     done = time.perf_counter()
     yield text
     yield Answer(
@@ -62,7 +69,9 @@ def extractive_answer(asked: Asked, answerer: ExtractiveAnswerer) -> Iterator[st
         answer=text,
         found=found,
         citations=citations,
-        retrieved=retrieval.passages,
+        items=items,
+        corroboration=corroboration,
+        retrieved=retrieval.passages[: asked.shown],
         timings_ms={
             "retrieve": _ms(asked.started, retrieved_at),
             "answer": _ms(retrieved_at, done),
@@ -72,6 +81,19 @@ def extractive_answer(asked: Asked, answerer: ExtractiveAnswerer) -> Iterator[st
         confidence=confidence,
         standalone_question=asked.standalone_question,
     )
+
+
+def _grouped_items(asked: Asked, answerer: ExtractiveAnswerer) -> list[list[Citation]]:
+    """llm mode: the distinct answers a gathered answer finds (each the citations stating it), for the prompt."""
+    if not answerer.config.gather:
+        return []
+    embedding, passages = asked.retrieval.query_embedding, asked.retrieval.passages
+    _, found, single, confidence = answerer.answer(asked.searched, embedding, passages)
+    if not found:
+        return []
+    got = gather(answerer, asked.searched, embedding, passages, single, confidence)
+    cited = {c.n: c for c in got.citations}
+    return [[cited[n] for n in item.citations] for item in got.items]
 
 
 def generated_answer(asked: Asked, answerer: ExtractiveAnswerer, generator: LLMAnswerer) -> Iterator[str | Answer]:
@@ -89,7 +111,7 @@ def generated_answer(asked: Asked, answerer: ExtractiveAnswerer, generator: LLMA
     }
     common = {
         "question": asked.question,
-        "retrieved": passages,
+        "retrieved": passages[: asked.shown],
         "confidence": confidence,
         "mode": "llm",
         "standalone_question": asked.standalone_question,
@@ -103,7 +125,7 @@ def generated_answer(asked: Asked, answerer: ExtractiveAnswerer, generator: LLMA
         return
     from rag.generate import Generated  # llm mode only: not imported by extractive start-up
 
-    for piece in generator.stream(asked.searched, passages):
+    for piece in generator.stream(asked.searched, passages, _grouped_items(asked, answerer)):
         if isinstance(piece, Generated):
             timings.update(piece.timings_ms)
             timings["total"] = _ms(asked.started, time.perf_counter())

@@ -57,6 +57,9 @@ class Value:
     approximate: bool = False
     calendar: str | None = None
     year_inferred: bool = False
+    #: How strongly the words around it tie it to the asked attribute (> 0: its counted noun or a
+    #: neighbour is the asked thing; 0 or less: only the best of what the sentence holds).
+    score: float = 0.0
 
 
 def _skeleton(word: str) -> str:
@@ -195,7 +198,7 @@ def _numbers(question: str, sentence: str, toks: list[Token], published: str | N
             start, end = toks[n.first].start, toks[n.last].end
             value = Value(
                 "number", sentence[start:end], start, end, _number_key(n),
-                n.amount, n.unit, n.decimals, n.scale, n.approximate,
+                n.amount, n.unit, n.decimals, n.scale, n.approximate, score=score,
             )  # fmt: skip
             scored.append((-score, n.first, value))
     return [v for *_, v in sorted(scored, key=lambda s: (s[0], s[1]))]
@@ -209,7 +212,7 @@ def _dates(question: str, sentence: str, toks: list[Token], published: str | Non
         score = sum(any(_similar(w, q) for q in asked.words) for w in near) - d.year_inferred * 0.5
         start, end = toks[d.first].start, toks[d.last].end
         text = sentence[start:end]
-        value = Value("date", text, start, end, d.day, calendar=d.calendar, year_inferred=d.year_inferred)
+        value = Value("date", text, start, end, d.day, calendar=d.calendar, year_inferred=d.year_inferred, score=score)
         scored.append((-score, d.first, value))
     return [v for *_, v in sorted(scored, key=lambda s: (s[0], s[1]))]
 
@@ -223,7 +226,7 @@ def _names(question: str, sentence: str, toks: list[Token]) -> list[Value]:
         score += 2 * any(_similar(n.title, w) for w in asked.words) if n.title else 0
         start, end = toks[n.first].start, toks[n.last].end
         text = sentence[start:end]
-        scored.append((-score, n.first, Value("name", text, start, end, name_key(text))))
+        scored.append((-score, n.first, Value("name", text, start, end, name_key(text), score=score)))
     return [v for *_, v in sorted(scored, key=lambda s: (s[0], s[1]))]
 
 

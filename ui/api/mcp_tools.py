@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
@@ -71,6 +71,13 @@ class AskResult(BaseModel):
     confidence: float
     citations: list[CitationOut]
     standalone_question: str | None = Field(None, description="What was searched when the question was a follow-up.")
+    items: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="The distinct answers: text, the citation numbers stating it, confidence, value and key.",
+    )
+    corroboration: dict[str, Any] | None = Field(
+        None, description="For a number, date or name: verdict agree/differ, summary, and each value's citations."
+    )
 
 
 class PassageOut(BaseModel):
@@ -163,6 +170,8 @@ def build_mcp(assistant: Assistant, slots: AnswerSlots) -> MCPServer:
             confidence=round(reply.confidence, 4),
             citations=[CitationOut(**c.to_dict()) for c in reply.citations],
             standalone_question=reply.standalone_question,
+            items=[i.to_dict() for i in reply.items],
+            corroboration=None if reply.corroboration is None else reply.corroboration.to_dict(),
         )
 
     @server.tool()

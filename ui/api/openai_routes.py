@@ -80,6 +80,8 @@ def _extras(answer: Answer) -> dict[str, Any]:
             "confidence": round(answer.confidence, 4),
             "mode": answer.mode,
             "standalone_question": answer.standalone_question,
+            "items": [i.to_dict() for i in answer.items],
+            "corroboration": None if answer.corroboration is None else answer.corroboration.to_dict(),
         },
     }
 

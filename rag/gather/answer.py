@@ -1,0 +1,150 @@
+"""The answer that gathers: the single answer's sentence first, then every other distinct answer in the
+top passages, each with all its sources (:mod:`rag.gather.several`), and for an asked number, date or
+name how many sources give each value (:mod:`rag.gather.corroborate`).
+
+The text lists one item a line, each quoted word for word with its ``[n]`` markers (the same fact in
+two articles: ``[1][2]``); a corroboration line opens it («27 قتيلا [1][2] — 30 قتيلا [3]: مصدران
+متفقان، ومصدر واحد مختلف»). When only the single answer's sentences answer, the answer is left as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ingest.chunker import Span
+from ingest.textnorm import content_tokens, is_arabic
+from rag.answers.evidence import analyse_question
+from rag.answers.extractive import ExtractiveAnswerer, ScoredSentence
+from rag.answers.focus import clauses, focus_of
+from rag.answers.items import AnswerItem, Corroboration
+from rag.gather.corroborate import corroborate
+from rag.gather.several import WIDE, Candidate, Group, group_answers
+from rag.gather.values import Value, asked_values
+from rag.types import Citation, Passage
+
+__all__ = ["Gathered", "gather"]
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """A gathered answer's text, citations, items and corroboration (None when there is nothing to compare)."""
+
+    text: str
+    citations: list[Citation]
+    items: list[AnswerItem]
+    corroboration: Corroboration | None
+
+
+def _key(citation_or_sentence: Citation | ScoredSentence) -> tuple[str, str | None, int]:
+    if isinstance(citation_or_sentence, Citation):
+        return citation_or_sentence.file, citation_or_sentence.record, citation_or_sentence.start
+    passage = citation_or_sentence.passage
+    return passage.file, passage.record, citation_or_sentence.span.start
+
+
+def gather(
+    answerer: ExtractiveAnswerer,
+    question: str,
+    query_embedding: Sequence[float],
+    passages: Sequence[Passage],
+    single: Sequence[Citation],
+    confidence: float,
+) -> Gathered:
+    """Every distinct answer in the top :data:`WIDE` ``passages``, beginning with the single answer's
+    sentences (``single``, quoted with ``confidence``)."""
+    scored = answerer.score_sentences(question, query_embedding, passages, wide=WIDE)
+    confidences = {_key(s): answerer.evidence_confidence(question, scored, i) for i, s in enumerate(scored)}
+    by_key = {_key(s): s for s in scored}
+    first = [by_key[_key(c)] for c in single if _key(c) in by_key]
+    if len(first) != len(single):  # the single answer's sentence is not among the wide ones: keep it as it is
+        return _unchanged(single, confidence)
+    sentences = [*first, *(s for s in scored if s not in first)]
+    candidates = [
+        Candidate(
+            text=s.span.text,
+            article=(s.passage.file, s.passage.record),
+            published=s.passage.published,
+            confidence=confidence if k == 0 else confidences[_key(s)],
+        )
+        for k, s in enumerate(sentences)
+    ]
+    groups = group_answers(question, candidates, range(len(first)))
+    valued = {a for g in groups if g.value is not None for a in g.articles}
+    as_before = all(len(g.members) == 1 for g in groups) and {g.members[0] for g in groups} == set(range(len(first)))
+    if as_before and len(valued) < 2:  # nothing gathered, nothing to compare
+        return _unchanged(single, confidence)
+    return _compose(answerer, question, sentences, groups)
+
+
+def _unchanged(single: Sequence[Citation], confidence: float) -> Gathered:
+    items = [AnswerItem(text=c.text, citations=(c.n,), confidence=confidence) for c in single]
+    return Gathered("\n".join(f"{c.text} [{c.n}]" for c in single), list(single), items, None)
+
+
+def _compose(
+    answerer: ExtractiveAnswerer, question: str, sentences: Sequence[ScoredSentence], groups: Sequence[Group]
+) -> Gathered:
+    tokens, needs = content_tokens(question), analyse_question(question)
+    citations: list[Citation] = []
+    items: list[AnswerItem] = []
+    values = []
+    for group in groups:
+        numbers = []
+        for member in group.members:
+            sentence = sentences[member]
+            span = sentence.span
+            focus = _value_clause(question, sentence) if group.value is not None else None
+            focus = focus or focus_of(span, tokens, needs, answerer.idf)
+            n = len(citations) + 1
+            citation = Citation.quoting(n, sentence.passage, span.start, span.end, span.text)
+            citations.append(citation.focused(focus.start, focus.end, focus.text))
+            numbers.append(n)
+        value = group.value
+        shown = _with_noun(value, sentences[group.members[0]].span.text) if value is not None else None
+        items.append(
+            AnswerItem(
+                text=sentences[group.members[0]].span.text,
+                citations=tuple(numbers),
+                confidence=group.confidence,
+                value=shown,
+                key=value.key if value is not None else None,
+            )
+        )
+        if value is not None:
+            outlets = {c.publisher or c.file for c in citations if c.n in numbers}
+            values.append((shown or value.text, value.key, tuple(numbers), set(group.articles), outlets))
+    arabic = is_arabic(question)
+    corroboration = corroborate(values, arabic) if len(values) == len(groups) else None
+    lines = [f"{item.text} {''.join(f'[{n}]' for n in item.citations)}" for item in items]
+    if corroboration is not None:
+        lines.insert(0, corroboration_line(corroboration))
+    return Gathered("\n".join(lines), citations, items, corroboration)
+
+
+def corroboration_line(corroboration: Corroboration) -> str:
+    """«27 قتيلا [1][2] — 30 قتيلا [3]: مصدران متفقان، ومصدر واحد مختلف» (the values with their sources)."""
+    values = " — ".join(f"{v.value} {''.join(f'[{n}]' for n in v.citations)}" for v in corroboration.values)
+    return f"{values}: {corroboration.summary}"
+
+
+_NOUN_AFTER = re.compile(r"\s+([^\s\d٠-٩،,.؛;:()«»\"']+)")
+
+
+def _with_noun(value: Value, sentence: str) -> str:
+    """A number as written with the noun counted after it («27 قتيلا», «9 آلاف زائر»); dates and names as written."""
+    if value.kind != "number" or sentence[value.start : value.end] != value.text:
+        return value.text
+    after = _NOUN_AFTER.match(sentence, value.end)
+    return sentence[value.start : after.end()] if after else value.text
+
+
+def _value_clause(question: str, sentence: ScoredSentence) -> Span | None:
+    """The clause of ``sentence`` holding the asked value read in it (None when none is read)."""
+    span = sentence.span
+    found = asked_values(question, span.text, sentence.passage.published)
+    if not found:
+        return None
+    at = span.start + found[0].start
+    return next((c for c in clauses(span) if c.start <= at < c.end), None)
