@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from ingest.chunker import Span
 from rag.assistant import Assistant
 from rag.config import TimelineConfig
-from rag.gather import Timeline
+from rag.gather import Timeline, timeline_subject
 from rag.gather.articles import ArticlePick
 from rag.gather.duplicates import copies, fingerprint, group_copies
 from rag.questions import QuestionRefused
@@ -234,3 +234,29 @@ def test_reprints_of_a_wire_report_are_merged_and_reports_quoting_one_statement_
     assert not copies(a, b, config.duplicate_similarity, config.duplicate_lead)
     later = _pick("spa-sabq", reprints["spa-sabq"], first, "2015-08-20")  # the same words two weeks on: a new item
     assert len(group_copies([picks[0], later], texts, config.duplicate_similarity, config.duplicate_lead)) == 2
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("التسلسل الزمني لسيول جدة", "سيول جدة"),  # «لـ» joined: the preposition
+        ("التسلسل الزمني لحادث المنى", "حادث المنى"),
+        ("التسلسل الزمني لـ سيول جدة", "سيول جدة"),
+        ("التسلسل الزمني لـ«سيول جدة»", "سيول جدة"),
+        ("التسلسل الزمني لليمن", "اليمن"),  # ل + اليمن
+        ("الخط الزمني للحرب في اليمن", "الحرب في اليمن"),
+        ("التسلسل الزمني للبنان", "لبنان"),  # ل + لبنان
+        ("التسلسل الزمني لبنان", "لبنان"),  # the word's own ل
+        ("ما تسلسل أحداث ليبيا؟", "ليبيا"),
+        ("التسلسل الزمني لقاء القمة", "لقاء القمة"),
+        ("الخط الزمني للاجئين في كاليه", "اللاجئين في كاليه"),  # ل + اللاجئين
+        ("التسلسل الزمني في لبنان", "لبنان"),
+        ("تسلسل أحداث فيروس كورونا", "فيروس كورونا"),  # «في», «ب» only as words of their own
+        ("تسلسل أحداث بنغازي", "بنغازي"),
+        ("ماذا حدث لليمن يوماً بيوم؟", "اليمن"),
+        ("ماذا حدث للبنان يوما بيوم", "لبنان"),
+        ("ماذا حدث في حمص يوماً بيوم؟", "حمص"),
+    ],
+)
+def test_the_subject_of_a_timeline_question_keeps_its_own_first_letters(question: str, subject: str) -> None:
+    assert timeline_subject(question) == subject
