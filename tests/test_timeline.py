@@ -210,11 +210,11 @@ OWN_REPORTS = {
 }
 
 
-def _pick(key: str, text: str, quote: str, published: str) -> ArticlePick:
+def _pick(key: str, text: str, quote: str, published: str, publisher: str) -> ArticlePick:
     start = text.index(quote)
     span = Span(quote, start, start + len(quote))
     passage = Passage(chunk_id=f"{key}-00000", file="news.jsonl", root="/c", start=0, end=len(text), text=text,
-                      score=1.0, published=published, publisher=key.split("-")[0], record=key)  # fmt: skip
+                      score=1.0, published=published, publisher=publisher, record=key)  # fmt: skip
     return ArticlePick(key=key, passage=passage, span=span, focus=span, relevance=0.9)
 
 
@@ -223,8 +223,8 @@ def test_reprints_of_a_wire_report_are_merged_and_reports_quoting_one_statement_
     first = CORONA.split(". ")[0] + "."
     reprints = {"spa-okaz": f"الرياض - واس\n{CORONA}", "spa-sabq": f"{CORONA} ويأتي ذلك بعد أيام من إعلان الوزارة "
                 "خلو المملكة من إصابات جديدة بالفيروس."}  # fmt: skip
-    picks = [_pick(key, text, first, "2015-08-06") for key, text in reprints.items()]
-    picks += [_pick(f"{outlet}-1", text, STATEMENT, "2015-08-07") for outlet, text in OWN_REPORTS.items()]
+    picks = [_pick(key, text, first, "2015-08-06", key[4:]) for key, text in reprints.items()]
+    picks += [_pick(f"{outlet}-1", text, STATEMENT, "2015-08-07", outlet) for outlet, text in OWN_REPORTS.items()]
     texts = {p.key: p.passage.text for p in picks}
     # the quoted sentences alone do not tell them apart: each pair quotes one sentence word for word
     assert picks[0].span.text == picks[1].span.text and picks[2].span.text == picks[3].span.text
@@ -232,8 +232,11 @@ def test_reprints_of_a_wire_report_are_merged_and_reports_quoting_one_statement_
     assert [[p.key for p in g] for g in groups] == [["spa-okaz", "spa-sabq"], ["alyaum-1"], ["okaz-1"]]
     a, b = (fingerprint(texts[k]) for k in ("alyaum-1", "okaz-1"))
     assert not copies(a, b, config.duplicate_similarity, config.duplicate_lead)
-    later = _pick("spa-sabq", reprints["spa-sabq"], first, "2015-08-20")  # the same words two weeks on: a new item
+    later = _pick("spa-sabq", reprints["spa-sabq"], first, "2015-08-20", "sabq")  # two weeks on: a new item
     assert len(group_copies([picks[0], later], texts, config.duplicate_similarity, config.duplicate_lead)) == 2
+    again = _pick("okaz-2", reprints["spa-sabq"], first, "2015-08-07", "okaz")  # one outlet's text of the next day
+    assert len(group_copies([picks[0], again], texts, config.duplicate_similarity, config.duplicate_lead)) == 2
+    assert len(group_copies([picks[1], again], texts, config.duplicate_similarity, config.duplicate_lead)) == 1
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 """Copies of one story (a wire report reprinted by several outlets) found among a timeline's articles.
 
 Two articles are copies when they open alike and read alike as a whole, and were published within
-:data:`DUPLICATE_DAYS` of each other (or one is undated):
+:data:`DUPLICATE_DAYS` of each other (or one is undated) by two outlets, or by one on the same day (an
+outlet's own texts on two days are two reports: its daily bulletins read alike):
 
 - their leads (the first :data:`LEAD_CHARS` characters) share at least ``lead`` of their words
   (normalised, stemmed content tokens; the share of the shorter lead's), and
@@ -56,6 +57,12 @@ def _close_in_time(a: str | None, b: str | None) -> bool:
         return a == b
 
 
+def _may_copy(a: ArticlePick, b: ArticlePick) -> bool:
+    """Close enough in time, and not one outlet's texts of two days."""
+    one_outlet = bool(a.passage.publisher) and a.passage.publisher == b.passage.publisher
+    return _close_in_time(a.published, b.published) and not (one_outlet and a.published != b.published)
+
+
 def copies(a: Fingerprint, b: Fingerprint, similarity: float, lead: float) -> bool:
     """True when the texts of ``a`` and ``b`` are one story's (the module's rule, dates aside)."""
     if not a.lead or not b.lead or not a.shingles or not b.shingles:
@@ -83,11 +90,7 @@ def group_copies(
     for i in range(len(picks)):
         for j in range(i + 1, len(picks)):
             a, b = root(i), root(j)
-            if (
-                a != b
-                and _close_in_time(picks[i].published, picks[j].published)
-                and copies(prints[i], prints[j], similarity, lead)
-            ):
+            if a != b and _may_copy(picks[i], picks[j]) and copies(prints[i], prints[j], similarity, lead):
                 parent[max(a, b)] = min(a, b)
     groups: dict[int, list[ArticlePick]] = {}
     for i, pick in enumerate(picks):
