@@ -223,11 +223,19 @@ class TimelineConfig(Section):
         "(rag/gather/articles.py; README 'timeline': how it was chosen).",
     )
     duplicate_similarity: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="Two articles are copies of one story (merged: 'also reported by') when their whole texts "
+        "share at least this share of their word 3-grams (Jaccard) and their leads share `duplicate_lead` "
+        "of their words, within 3 days (rag/gather/duplicates.py; docs/quality.md 'Timeline').",
+    )
+    duplicate_lead: float = Field(
         0.8,
         ge=0,
         le=1,
-        description="Two articles are copies of one story (merged: 'also reported by') when the quoted sentence "
-        "of one shares at least this share of its words with a sentence of the other.",
+        description="Copies also open alike: the share of the shorter lead's words (the first 300 characters) "
+        "the other lead holds.",
     )
 
 

@@ -13,10 +13,14 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from ingest.chunker import Span
 from rag.assistant import Assistant
-from rag.gather import Timeline
+from rag.config import TimelineConfig
+from rag.gather import Timeline, timeline_subject
+from rag.gather.articles import ArticlePick
+from rag.gather.duplicates import copies, fingerprint, group_copies
 from rag.questions import QuestionRefused
-from rag.types import SearchFilters
+from rag.types import Passage, SearchFilters
 from tests.conftest import write_config
 from ui.api.guard import AnswerSlots
 from ui.api.mcp_tools import build_mcp
@@ -182,3 +186,80 @@ def test_the_mcp_tool(archive: tuple[Assistant, Path]) -> None:
     assert not got.is_error and result["items"] == expected["items"] and result["undated"] == 0
     assert [i["record"] for i in result["items"]][:2] == ["okaz-1", "sabq-1"] and len(result["items"]) == 3
     _assert_quotes_exactly(assistant, result["items"])
+
+
+# A wire report (SPA) printed by two papers, and two papers' own reports that quote one statement of the
+# ministry's spokesman word for word: the statement is the sentence each timeline item would quote.
+CORONA = (
+    "أعلنت وزارة الصحة اليوم تسجيل أربع إصابات جديدة بفيروس كورونا المسبب لمتلازمة الشرق الأوسط التنفسية بين "
+    "أفراد عائلة واحدة في مدينة الرياض. وأوضحت الوزارة في بيانها أن المصابين يخضعون للعزل في أحد المستشفيات "
+    "وأن حالتهم مستقرة. وأضافت أن فرق التقصي الوبائي تتابع المخالطين للمصابين منذ ظهور الأعراض عليهم الأسبوع "
+    "الماضي، ودعت المواطنين والمقيمين إلى الالتزام بإجراءات الوقاية وغسل اليدين باستمرار."
+)
+STATEMENT = (
+    "وقال المتحدث الرسمي لوزارة الصحة إن الوزارة رفعت درجة الاستعداد في جميع مستشفيات المنطقة الشرقية "
+    "لاستقبال أي حالات مشتبه بها."
+)
+OWN_REPORTS = {
+    "alyaum": "شهدت مستشفيات الدمام ازدحاما غير معتاد أمس بعد انتشار شائعات عن حالات كورونا في أحد أحياء "
+    f"المدينة، وانتظر مراجعون ساعات لإجراء الفحوص. {STATEMENT} وأكد مواطنون تحدثوا للصحيفة أنهم لم "
+    "يتلقوا أي معلومات من المراكز الصحية في أحيائهم.",
+    "okaz": "في أول تعليق رسمي على الأنباء المتداولة عبر مواقع التواصل الاجتماعي، طمأنت وزارة الصحة سكان "
+    f"المنطقة الشرقية بأن الوضع تحت السيطرة. {STATEMENT} ولم تعلن الوزارة حتى مساء أمس عن أي إصابة مؤكدة "
+    "في المنطقة، فيما تواصل فرقها جولاتها الميدانية على المراكز الصحية.",
+}
+
+
+def _pick(key: str, text: str, quote: str, published: str, publisher: str) -> ArticlePick:
+    start = text.index(quote)
+    span = Span(quote, start, start + len(quote))
+    passage = Passage(chunk_id=f"{key}-00000", file="news.jsonl", root="/c", start=0, end=len(text), text=text,
+                      score=1.0, published=published, publisher=publisher, record=key)  # fmt: skip
+    return ArticlePick(key=key, passage=passage, span=span, focus=span, relevance=0.9)
+
+
+def test_reprints_of_a_wire_report_are_merged_and_reports_quoting_one_statement_are_not() -> None:
+    config = TimelineConfig()
+    first = CORONA.split(". ")[0] + "."
+    reprints = {"spa-okaz": f"الرياض - واس\n{CORONA}", "spa-sabq": f"{CORONA} ويأتي ذلك بعد أيام من إعلان الوزارة "
+                "خلو المملكة من إصابات جديدة بالفيروس."}  # fmt: skip
+    picks = [_pick(key, text, first, "2015-08-06", key[4:]) for key, text in reprints.items()]
+    picks += [_pick(f"{outlet}-1", text, STATEMENT, "2015-08-07", outlet) for outlet, text in OWN_REPORTS.items()]
+    texts = {p.key: p.passage.text for p in picks}
+    # the quoted sentences alone do not tell them apart: each pair quotes one sentence word for word
+    assert picks[0].span.text == picks[1].span.text and picks[2].span.text == picks[3].span.text
+    groups = group_copies(picks, texts, config.duplicate_similarity, config.duplicate_lead)
+    assert [[p.key for p in g] for g in groups] == [["spa-okaz", "spa-sabq"], ["alyaum-1"], ["okaz-1"]]
+    a, b = (fingerprint(texts[k]) for k in ("alyaum-1", "okaz-1"))
+    assert not copies(a, b, config.duplicate_similarity, config.duplicate_lead)
+    later = _pick("spa-sabq", reprints["spa-sabq"], first, "2015-08-20", "sabq")  # two weeks on: a new item
+    assert len(group_copies([picks[0], later], texts, config.duplicate_similarity, config.duplicate_lead)) == 2
+    again = _pick("okaz-2", reprints["spa-sabq"], first, "2015-08-07", "okaz")  # one outlet's text of the next day
+    assert len(group_copies([picks[0], again], texts, config.duplicate_similarity, config.duplicate_lead)) == 2
+    assert len(group_copies([picks[1], again], texts, config.duplicate_similarity, config.duplicate_lead)) == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("التسلسل الزمني لسيول جدة", "سيول جدة"),  # «لـ» joined: the preposition
+        ("التسلسل الزمني لحادث المنى", "حادث المنى"),
+        ("التسلسل الزمني لـ سيول جدة", "سيول جدة"),
+        ("التسلسل الزمني لـ«سيول جدة»", "سيول جدة"),
+        ("التسلسل الزمني لليمن", "اليمن"),  # ل + اليمن
+        ("الخط الزمني للحرب في اليمن", "الحرب في اليمن"),
+        ("التسلسل الزمني للبنان", "لبنان"),  # ل + لبنان
+        ("التسلسل الزمني لبنان", "لبنان"),  # the word's own ل
+        ("ما تسلسل أحداث ليبيا؟", "ليبيا"),
+        ("التسلسل الزمني لقاء القمة", "لقاء القمة"),
+        ("الخط الزمني للاجئين في كاليه", "اللاجئين في كاليه"),  # ل + اللاجئين
+        ("التسلسل الزمني في لبنان", "لبنان"),
+        ("تسلسل أحداث فيروس كورونا", "فيروس كورونا"),  # «في», «ب» only as words of their own
+        ("تسلسل أحداث بنغازي", "بنغازي"),
+        ("ماذا حدث لليمن يوماً بيوم؟", "اليمن"),
+        ("ماذا حدث للبنان يوما بيوم", "لبنان"),
+        ("ماذا حدث في حمص يوماً بيوم؟", "حمص"),
+    ],
+)
+def test_the_subject_of_a_timeline_question_keeps_its_own_first_letters(question: str, subject: str) -> None:
+    assert timeline_subject(question) == subject

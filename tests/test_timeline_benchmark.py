@@ -70,6 +70,13 @@ def test_a_duplicate_group_is_merged_only_when_all_its_articles_share_one_item()
     assert bench.duplicates_merged(items, []) is None
 
 
+def test_false_merges_are_the_pairs_of_an_item_no_gold_group_holds() -> None:
+    items = [Item(("a", "b", "x"), "2015-07-21"), Item(("c", "d"), "2015-07-22"), Item(("e",), "2015-07-22")]
+    assert bench.merged_pairs(items, [["a", "b"], ["c", "e"], ["d"]]) == (4, 3)  # a-b is a copy; a-x, b-x, c-d not
+    assert bench.merged_pairs(items[2:], [["e"]]) == (0, 0)
+    assert bench.score({"id": "s", "relevant": ["a"], "duplicates": [["a", "b"]]}, items).false_merges == 3
+
+
 def test_view_reads_real_citations_and_seeds_count_by_file_and_record() -> None:
     item = SimpleNamespace(
         citation=_citation("http://okaz.com.sa/1", "2015-07-21"),

@@ -48,16 +48,13 @@ class SentenceSource(Protocol):
 @dataclass(frozen=True)
 class ArticlePick:
     """An article (``key``: its file key) with the sentence chosen from it (``span``, in ``passage``),
-    that sentence's ``focus``, the article's ``relevance`` in [0, 1], and the content tokens of
-    every candidate sentence of it (``tokens``; ``tokens[chosen]`` is the quote's), for matching copies."""
+    that sentence's ``focus``, and the article's ``relevance`` in [0, 1]."""
 
     key: str
     passage: Passage
     span: Span
     focus: Span
     relevance: float
-    tokens: tuple[frozenset[str], ...]
-    chosen: int
 
     @property
     def published(self) -> str | None:
@@ -98,22 +95,22 @@ def pick_articles(
     def share(tokens: set[str] | frozenset[str]) -> float:
         return sum(source.idf(t) for t in wanted & tokens) / weight if weight and same_script else 0.0
 
-    scored: dict[str, list[tuple[float, float, Passage, Span, frozenset[str]]]] = {}
+    scored: dict[str, list[tuple[float, float, Passage, Span]]] = {}
     for (key, passage, span), cosine in zip(candidates, cosines, strict=True):
         dense = float(np.clip((cosine - floor) / (ceil - floor), 0.0, 1.0))
-        tokens = frozenset(content_tokens(span.text))
+        tokens = content_tokens(span.text)
         own = DENSE_WEIGHT * dense + LEXICAL_WEIGHT * share(tokens) if same_script else dense
         headed = (
             DENSE_WEIGHT * dense + LEXICAL_WEIGHT * share(tokens | content_tokens(passage.title))
             if same_script
             else dense
         )
-        scored.setdefault(key, []).append((own, headed, passage, span, tokens))
+        scored.setdefault(key, []).append((own, headed, passage, span))
     needs = analyse_question(subject)
     picks = []
     for key, sentences in scored.items():
         chosen = max(range(len(sentences)), key=lambda i: (sentences[i][0], -i))
-        _, _, passage, span, _ = sentences[chosen]
+        _, _, passage, span = sentences[chosen]
         picks.append(
             ArticlePick(
                 key=key,
@@ -121,8 +118,6 @@ def pick_articles(
                 span=span,
                 focus=focus_of(span, wanted, needs, source.idf),
                 relevance=max(s[1] for s in sentences),
-                tokens=tuple(s[4] for s in sentences),
-                chosen=chosen,
             )
         )
     picks.sort(key=lambda p: (-p.relevance, p.key))

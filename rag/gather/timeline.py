@@ -3,8 +3,8 @@
 The subject is retrieved with the hybrid retriever (filters applied) over many more candidates than a
 question's (:data:`CANDIDATES_PER_ARTICLE` per article wanted); :func:`rag.gather.articles.pick_articles`
 scores each candidate article and chooses its sentence; articles under ``timeline.min_relevance`` are
-left out unless they are a copy of one above it; copies of one story are merged
-(:mod:`rag.gather.duplicates`) into the earliest copy, the others listed in ``also``; the
+left out unless they are a copy of one above it; copies of one story (matched on the articles' whole
+stored texts: :mod:`rag.gather.duplicates`) are merged into the earliest copy, the others listed in ``also``; the
 ``max_articles`` most relevant items are kept and ordered by date (undated ones last). Every quote is
 an exact span of its file, like an answer's citations."""
 
@@ -114,7 +114,8 @@ def build_timeline(
     # a copy of a listed article is listed with it, though its own headline may score lower
     picks = [p for p in picks if p.relevance >= COPY_SHARE * config.min_relevance]
     scored = time.perf_counter()
-    groups = group_copies(picks, config.duplicate_similarity)
+    texts = reader.article_texts([p.key for p in picks])
+    groups = group_copies(picks, texts, config.duplicate_similarity, config.duplicate_lead)
     groups = [_date_order(g) for g in groups if max(p.relevance for p in g) >= config.min_relevance][:limit]
     groups.sort(key=lambda g: (g[0].published is None, g[0].published or "", -max(p.relevance for p in g)))
     items = []

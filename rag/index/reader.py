@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.vector_stores.chroma import ChromaVectorStore
@@ -32,7 +33,7 @@ from rag.store.chroma import (
     open_sentence_vectors,
     open_vector_store,
 )
-from rag.store.records import indexed_text, node_from_row, read_index_state
+from rag.store.records import article_texts, indexed_text, node_from_row, read_index_state
 from rag.types import SearchFilters
 
 __all__ = ["IndexReader", "lexical_from_store"]
@@ -95,6 +96,12 @@ class IndexReader:
                         self._retriever = None
                 time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")
+
+    def article_texts(self, keys: Sequence[str]) -> dict[str, str]:
+        """The stored text of the articles ``keys`` (file keys), read from their chunks; an article the
+        store no longer holds is left out (see :func:`rag.store.records.article_texts`)."""
+        retriever, _ = self.open()
+        return article_texts(retriever.vector_store.client, keys)
 
     def open(self) -> tuple[HybridRetriever, ExtractiveAnswerer]:
         """The retriever and answerer, reopened when the index changed since they were opened.

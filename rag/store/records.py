@@ -29,6 +29,7 @@ __all__ = [
     "CHUNK_METADATA_KEYS",
     "DELETE_BATCH",
     "DOCUMENT_KEY",
+    "article_texts",
     "chunk_nodes",
     "delete_documents",
     "delete_ids",
@@ -200,6 +201,32 @@ def delete_documents(collection: Collection, keys: Sequence[str]) -> None:
     """Delete every row of the files ``keys``, in batches."""
     for start in range(0, len(keys), DELETE_BATCH):
         collection.delete(where={DOCUMENT_KEY: {"$in": list(keys[start : start + DELETE_BATCH])}})
+
+
+def article_texts(collection: Collection, keys: Sequence[str]) -> dict[str, str]:
+    """The stored text of the articles ``keys`` (file keys): their chunks in order, overlaps read once and
+    gaps as a line break. An article the collection does not hold (deleted meanwhile) is left out."""
+    if not keys:
+        return {}
+    where = {DOCUMENT_KEY: keys[0]} if len(keys) == 1 else {DOCUMENT_KEY: {"$in": list(keys)}}
+    got = collection.get(where=where, include=["documents", "metadatas"])
+    chunks: dict[str, list[tuple[int, int, str]]] = {}
+    for text, meta in zip(got["documents"] or [], got["metadatas"] or [], strict=False):
+        if meta and is_complete(dict(meta)):
+            chunks.setdefault(str(meta[DOCUMENT_KEY]), []).append((int(meta["start"]), int(meta["end"]), text or ""))
+    texts = {}
+    for key, parts in chunks.items():
+        pieces, reached = [], 0
+        for start, end, text in sorted(parts):
+            if end <= reached:
+                continue
+            if start <= reached:
+                pieces.append(text[max(0, reached - start) :])
+            else:
+                pieces.append(("\n" if pieces else "") + text)
+            reached = end
+        texts[key] = "".join(pieces)
+    return texts
 
 
 def delete_ids(collection: Collection, ids: Sequence[str]) -> None:
