@@ -15,7 +15,7 @@ from rag.answers.extractive import ExtractiveAnswerer
 from rag.gather.answer import gather
 from rag.messages import not_found_message
 from rag.retrieve import Retrieval
-from rag.types import Answer, Citation, SearchFilters
+from rag.types import Answer, AnswerItem, Citation, SearchFilters
 
 if TYPE_CHECKING:
     from rag.generate import LLMAnswerer
@@ -58,7 +58,8 @@ def extractive_answer(asked: Asked, answerer: ExtractiveAnswerer) -> Iterator[st
     text, found, citations, confidence = answerer.answer(asked.searched, retrieval.query_embedding, retrieval.passages)
     if not found and asked.filters is not None and asked.filters.active and text == not_found_message(asked.searched):
         text = not_found_message(asked.searched, asked.filters)
-    items, corroboration = [], None
+    items = [AnswerItem(c.text, (c.n,), confidence) for c in citations]
+    corroboration = None
     if found and answerer.config.gather:
         got = gather(answerer, asked.searched, retrieval.query_embedding, retrieval.passages, citations, confidence)
         text, citations, items, corroboration = got.text, got.citations, got.items, got.corroboration

@@ -55,7 +55,7 @@ def gather(
     """Every distinct answer in the top :data:`WIDE` ``passages``, beginning with the single answer's
     sentences (``single``, quoted with ``confidence``)."""
     scored = answerer.score_sentences(question, query_embedding, passages, wide=WIDE)
-    confidences = {_key(s): answerer.evidence_confidence(question, scored, i) for i, s in enumerate(scored)}
+    confidences = _on_its_own(answerer, question, scored)
     by_key = {_key(s): s for s in scored}
     first = [by_key[_key(c)] for c in single if _key(c) in by_key]
     if len(first) != len(single):  # the single answer's sentence is not among the wide ones: keep it as it is
@@ -76,6 +76,22 @@ def gather(
     if as_before and len(valued) < 2:  # nothing gathered, nothing to compare
         return _unchanged(single, confidence)
     return _compose(answerer, question, sentences, groups)
+
+
+def _on_its_own(
+    answerer: ExtractiveAnswerer, question: str, scored: Sequence[ScoredSentence]
+) -> dict[tuple[str, str | None, int], float]:
+    """Each sentence's confidence as if its article were the only one retrieved: the evidence fit weighs a
+    sentence against the best-ranked others (how far it stands out), and another article's answer must
+    not lower this one's."""
+    by_article: dict[tuple[str, str | None], list[ScoredSentence]] = {}
+    for sentence in scored:
+        by_article.setdefault((sentence.passage.file, sentence.passage.record), []).append(sentence)
+    return {
+        _key(s): answerer.evidence_confidence(question, own, i)
+        for own in by_article.values()
+        for i, s in enumerate(own)
+    }
 
 
 def _unchanged(single: Sequence[Citation], confidence: float) -> Gathered:

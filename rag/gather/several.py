@@ -33,17 +33,17 @@ __all__ = ["ITEM_FLOOR", "ITEM_SHARE", "MAX_ITEMS", "WIDE", "Candidate", "Group"
 #: Passages whose sentences are candidates for the other answers.
 WIDE = 10
 #: A sentence is another answer when its confidence reaches this (the evidence fit's probability) ...
-ITEM_FLOOR = 0.35
+ITEM_FLOOR = 0.4
 #: ... and this share of the surest sentence's.
 ITEM_SHARE = 0.6
 #: A sentence stating an answer already listed (the same value, or a repeat) is another source for it
 #: from this confidence on: it adds a source, not a claim.
-JOIN_FLOOR = 0.15
+JOIN_FLOOR = 0.1
 #: Most distinct answers listed; most sources under one.
 MAX_ITEMS, MAX_SOURCES = 5, 6
 #: A value is the sentence's answer when the words around it tie it to the asked attribute this much
 #: (:attr:`rag.gather.values.Value.score`: its counted noun or a neighbour is the asked thing).
-TIED = 0.5
+TIED = 1.5
 #: Question kinds whose answer is a value read in the sentence.
 VALUED = frozenset({"number", "date", "person", "name"})
 #: ... and those whose answering sentence must hold one.

@@ -157,7 +157,8 @@ def _score(toks: list[Token], spans: list[NumberSpan], k: int, asked: _Asked) ->
         p -= 2
     before = toks[p] if p >= 0 else None
     score = 4 * _match(after.norm, asked) if after else 0.0
-    if before is not None and before.kind == "word" and not _counts_other(after, asked):
+    if before is not None and before.kind == "word" and score <= 0 and not _counts_other(after, asked):
+        # a number followed by its own counted noun («27 قتيلا ونحو 100 جريح») is not about the word before it
         score += 3 * _match(before.norm, asked)
     lo = max(spans[k - 1].last + 1 if k else 0, n.first - _WINDOW)
     hi = min(spans[k + 1].first - 1 if k + 1 < len(spans) else len(toks), n.last + 1 + _WINDOW)
