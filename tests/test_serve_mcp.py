@@ -61,6 +61,7 @@ def _check(seed_assistant, got: dict) -> None:
     assert not got["ask"].is_error and asked["found"] == reference.found is True
     assert asked["answer"] == reference.answer
     assert asked["citations"] == [c.to_dict() for c in reference.citations]
+    assert asked["items"] == [i.to_dict() for i in reference.items] and asked["items"]
     for citation in asked["citations"]:
         assert (
             seed_assistant.read_source(citation["file"]).text[citation["start"] : citation["end"]] == citation["text"]

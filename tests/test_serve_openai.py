@@ -48,6 +48,7 @@ def test_a_completion_is_the_assistants_answer_with_sources_and_citations(seed_a
     assert "\n\nالمصادر:\n[1] " in content and reference.citations[0].file in content
     assert body["citations"] == [c.to_dict() for c in reference.citations]
     assert body["sanad"]["found"] is True and body["sanad"]["confidence"] == round(reference.confidence, 4)
+    assert body["sanad"]["items"] == [i.to_dict() for i in reference.items] and body["sanad"]["items"]
     assert all(_quotes_its_file(seed_assistant, c) for c in body["citations"])
 
 
