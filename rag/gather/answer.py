@@ -21,7 +21,7 @@ from rag.answers.focus import clauses, focus_of
 from rag.answers.items import AnswerItem, Corroboration
 from rag.gather.corroborate import corroborate
 from rag.gather.several import WIDE, Candidate, Group, group_answers
-from rag.gather.values import Value, asked_values
+from rag.gather.values import Value, asked_values, same_value
 from rag.types import Citation, Passage
 
 __all__ = ["Gathered", "gather"]
@@ -76,6 +76,39 @@ def gather(
     if as_before and len(valued) < 2:  # nothing gathered, nothing to compare
         return _unchanged(single, confidence)
     return _compose(answerer, question, sentences, groups)
+
+
+#: A number or date question the single answer refuses is answered when at least AGREE_OUTLETS outlets
+#: state one value tied to the asked attribute (value score >= AGREE_TIE: its counted noun is the asked
+#: thing), each in a sentence of confidence >= AGREE_FLOOR: independent reports agreeing on a figure.
+AGREE_OUTLETS, AGREE_FLOOR, AGREE_TIE = 3, 0.2, 3.0
+
+
+def agreed(
+    answerer: ExtractiveAnswerer, question: str, query_embedding: Sequence[float], passages: Sequence[Passage]
+) -> tuple[list[Citation], float] | None:
+    """For a refused Arabic number or date question, the sentence to quote (as the single answer's
+    citations, and its confidence) when several outlets agree on the asked value; else None."""
+    if analyse_question(question).kind not in ("number", "date") or not is_arabic(question):
+        return None
+    scored = answerer.score_sentences(question, query_embedding, passages, wide=WIDE)
+    confidences = _on_its_own(answerer, question, scored)
+    groups: list[tuple[Value, list[ScoredSentence]]] = []
+    for sentence in sorted(scored, key=lambda s: -confidences[_key(s)]):
+        found = asked_values(question, sentence.span.text, sentence.passage.published)
+        if confidences[_key(sentence)] < AGREE_FLOOR or not found or found[0].score < AGREE_TIE:
+            continue
+        group = next((g for g in groups if same_value(g[0], found[0])), None)
+        if group is None:
+            groups.append((found[0], [sentence]))
+        else:
+            group[1].append(sentence)
+    for _, sentences in groups:
+        if len({s.passage.publisher or s.passage.file for s in sentences}) >= AGREE_OUTLETS:
+            best = sentences[0]
+            citation = Citation.quoting(1, best.passage, best.span.start, best.span.end, best.span.text)
+            return [citation], confidences[_key(best)]
+    return None
 
 
 def _on_its_own(
