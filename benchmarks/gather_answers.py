@@ -11,7 +11,8 @@ default configuration (``answer.gather: true``; ``--no-gather`` for the single a
   citations; precision = items whose sentences hold a gold value (strict), and citations drawn from an
   article holding a gold answer (the baseline's measure);
 - corroboration: the answer's verdict (agree when every source gives one value, differ otherwise; no
-  corroboration shown counts as wrong) against the gold verdict, and the gold values shown.
+  corroboration shown counts as wrong) against the gold verdict; and whether, beyond the verdict, the
+  value most sources give is written as one of the gold values in its cited sentences.
 
 ``--half odd|even`` keeps the questions on odd or even lines (1-based) of each set (tuning / held out).
 """
@@ -88,18 +89,24 @@ def run_multi(rows: list[dict], pick) -> dict[str, float]:  # noqa: ANN001 (row 
 
 
 def run_corroboration(rows: list[dict], assistant) -> dict[str, float]:  # noqa: ANN001
-    right = shown = 0
+    right = valued = shown = 0
     for row in rows:
         answer = assistant.ask(row["question"])
         got = answer.corroboration
         verdict = None if got is None else ("agree" if got.agree else "differ")
         right += verdict == row["verdict"]
+        if got is not None and verdict == row["verdict"]:  # ... and the value most sources give is a gold one
+            cited = " ".join(answer.citations[n - 1].text for n in got.values[0].citations)
+            valued += holds(cited, [v["value"] for v in row["values"]])
         shown += got is not None
         values = [] if got is None else [f"{v.value}×{v.articles}" for v in got.values]
         print(f"  {row['id']} gold {row['verdict']}, shown {verdict}: {' — '.join(values)}")
     accuracy = right / max(len(rows), 1)
-    print(f"(c) {len(rows)} facts: verdict right {accuracy:.3f} ({right}/{len(rows)}); a corroboration shown {shown}")
-    return {"verdict_accuracy": accuracy, "shown": shown}
+    print(
+        f"(c) {len(rows)} facts: verdict right {accuracy:.3f} ({right}/{len(rows)}), and with a gold value as the"
+        f" most-cited one {valued}/{len(rows)}; a corroboration shown {shown}"
+    )
+    return {"verdict_accuracy": accuracy, "verdict_and_value": valued / max(len(rows), 1), "shown": shown}
 
 
 def main() -> None:
