@@ -25,7 +25,6 @@ from rag.corpus import add_to_corpus
 from rag.embeddings import build_embedding, forget_traces
 from rag.followup import standalone_question
 from rag.gather import Timeline, build_timeline
-from rag.gather.several import WIDE
 from rag.gold.feedback import FeedbackStore, Judgement, holding_file, index_state
 from rag.index.build import BatchDone, Progress, ingest_paths
 from rag.index.layout import IndexLayout, build_settings
@@ -204,7 +203,7 @@ class Assistant:
             history: earlier turns of this chat — Gradio messages (``{"role", "content"}``),
                 ``(question, answer)`` pairs or earlier questions. A follow-up ("ومتى قُتل؟")
                 is rewritten into a standalone question before retrieval (``Answer.standalone_question``).
-            top_k: passages listed as retrieved (default ``retrieval.top_k``; a gathered answer reads 10).
+            top_k: passages to retrieve (default ``retrieval.top_k``).
             mode: ``extractive`` or ``llm`` (default ``answer.mode``).
             filters: only articles of this period/outlet (on both retrievers, before the top k); a
                 'not found' then says "not in the articles of that period/outlet".
@@ -290,10 +289,9 @@ class Assistant:
         rewrite = generator.rewrite if generator is not None and self.config.llm.rewrite_followups else None
         standalone = standalone_question(text, history, rewrite)[:MAX_QUESTION_CHARS]  # ``text`` without history
         rewritten = time.perf_counter()
-        shown = top_k or self.config.retrieval.top_k  # a gathered answer reads the top WIDE passages
-        retrieval, answerer = self.reader.retrieve(standalone, max(shown, WIDE * self.config.answer.gather), filters)
+        retrieval, answerer = self.reader.retrieve(standalone, top_k, filters)
         rewritten_to = standalone if standalone != text else None
-        asked = Asked(question, standalone, rewritten_to, retrieval, started, rewritten, filters, shown)
+        asked = Asked(question, standalone, rewritten_to, retrieval, started, rewritten, filters)
         if generator is None:
             yield from extractive_answer(asked, answerer)
         else:

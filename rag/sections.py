@@ -200,7 +200,7 @@ class AnswerConfig(Section):
     reader_candidates: int = Field(8, ge=1, le=20, description="Candidate sentences the reader reads per question.")
     gather: bool = Field(
         True,
-        description="List every distinct answer the top 10 passages give, each with all its sources, and for "
+        description="List every distinct answer the retrieved passages give, each with all its sources, and for "
         "an asked number, date or name how many sources give each value (rag/gather/answer.py). false: one "
         "answer, as before.",
     )

@@ -39,8 +39,6 @@ class Asked:
     rewritten_at: float
     #: The filters the question was asked with (a 'not found' then names them).
     filters: SearchFilters | None = None
-    #: Passages the answer lists as retrieved (retrieval may fetch more for a gathered answer); all when None.
-    shown: int | None = None
 
 
 def _ms(start: float, end: float) -> float:
@@ -76,7 +74,7 @@ def extractive_answer(asked: Asked, answerer: ExtractiveAnswerer) -> Iterator[st
         citations=citations,
         items=items,
         corroboration=corroboration,
-        retrieved=retrieval.passages[: asked.shown],
+        retrieved=retrieval.passages,
         timings_ms={
             "retrieve": _ms(asked.started, retrieved_at),
             "answer": _ms(retrieved_at, done),
@@ -116,7 +114,7 @@ def generated_answer(asked: Asked, answerer: ExtractiveAnswerer, generator: LLMA
     }
     common = {
         "question": asked.question,
-        "retrieved": passages[: asked.shown],
+        "retrieved": passages,
         "confidence": confidence,
         "mode": "llm",
         "standalone_question": asked.standalone_question,

@@ -52,7 +52,7 @@ def gather(
     single: Sequence[Citation],
     confidence: float,
 ) -> Gathered:
-    """Every distinct answer in the top :data:`WIDE` ``passages``, beginning with the single answer's
+    """Every distinct answer in the retrieved ``passages`` (at most :data:`WIDE`), beginning with the single answer's
     sentences (``single``, quoted with ``confidence``)."""
     scored = answerer.score_sentences(question, query_embedding, passages, wide=WIDE)
     confidences = _on_its_own(answerer, question, scored)

@@ -1,9 +1,10 @@
 """Several answers: every distinct answer the retrieved articles give, each with all its sources.
 
 The answer step quotes the sentence it is surest of (:mod:`rag.answers.extractive`). Here the sentences
-of the top :data:`WIDE` passages are scored the same way, and each is tested with the same evidence: a
-sentence that would answer on its own (its confidence at least :data:`ITEM_FLOOR` and
-:data:`ITEM_SHARE` of the surest one's) is an answer too. Answers that state the same thing are one item
+of every retrieved passage (``retrieval.top_k``, at most :data:`WIDE`) are scored the same way, and each
+is tested with the same evidence, weighed within its own article: a sentence that would answer on its
+own (its confidence at least :data:`ITEM_FLOOR` and :data:`ITEM_SHARE` of the surest one's) is an
+answer too. Answers that state the same thing are one item
 with several sources (a sentence that states an answer already listed needs less evidence,
 :data:`JOIN_FLOOR`: it adds a source, not a claim):
 
@@ -30,7 +31,7 @@ from rag.gather.values import Value, asked_values, same_value
 
 __all__ = ["ITEM_FLOOR", "ITEM_SHARE", "MAX_ITEMS", "WIDE", "Candidate", "Group", "group_answers"]
 
-#: Passages whose sentences are candidates for the other answers.
+#: Most retrieved passages whose sentences are candidates for the other answers.
 WIDE = 10
 #: A sentence is another answer when its confidence reaches this (the evidence fit's probability) ...
 ITEM_FLOOR = 0.4
