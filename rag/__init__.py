@@ -15,12 +15,22 @@ from typing import TYPE_CHECKING, Any
 
 from ingest.errors import SanadError
 
-__all__ = ["Answer", "Assistant", "Citation", "IngestReport", "Passage", "SanadError", "SearchFilters"]
+__all__ = [
+    "Answer",
+    "AnswerItem",
+    "Assistant",
+    "Citation",
+    "Corroboration",
+    "IngestReport",
+    "Passage",
+    "SanadError",
+    "SearchFilters",
+]
 
 if TYPE_CHECKING:
     from rag.assistant import Assistant
     from rag.index.report import IngestReport
-    from rag.types import Answer, Citation, Passage, SearchFilters
+    from rag.types import Answer, AnswerItem, Citation, Corroboration, Passage, SearchFilters
 
 
 def __getattr__(name: str) -> Any:
@@ -29,7 +39,7 @@ def __getattr__(name: str) -> Any:
         from rag.assistant import Assistant
 
         return Assistant
-    if name in {"Answer", "Citation", "Passage", "SearchFilters"}:
+    if name in {"Answer", "AnswerItem", "Citation", "Corroboration", "Passage", "SearchFilters"}:
         from rag import types
 
         return getattr(types, name)
