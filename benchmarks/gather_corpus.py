@@ -15,34 +15,27 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import shutil
 import sys
-import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "data" / "articles"
 SETS = (ROOT / "eval" / "gather_multi.jsonl", ROOT / "eval" / "gather_corroboration.jsonl")
 DAY = "2015-07-21.zip"
-CANDIDATES = [
-    os.environ.get("SANAD_SAUDINEWSNET_DIR", ""),
-    str(ROOT.parent / "shared" / "data" / "saudinewsnet"),
-    "/work/shared/data/saudinewsnet",
-]
+sys.path.insert(0, str(ROOT))
+from benchmarks import saudinewsnet  # noqa: E402
 
 
 def find_dataset() -> Path | None:
     """The SaudiNewsNet folder holding ``2015-07-21.zip``, or None."""
-    return next((Path(p) for p in CANDIDATES if p and (Path(p) / DAY).is_file()), None)
+    return saudinewsnet.find_dataset(DAY)
 
 
 def read_day(folder: Path) -> list[dict[str, str]]:
     """All articles of ``2015-07-21.zip`` (one JSON list), in file order."""
-    with zipfile.ZipFile(folder / DAY) as archive:
-        member = next(m for m in archive.namelist() if m.endswith(".json"))
-        return json.loads(archive.read(member))
+    return saudinewsnet.read_zip(folder / DAY)
 
 
 def cited_sources(sets: tuple[Path, ...] = SETS) -> set[str]:

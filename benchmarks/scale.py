@@ -36,7 +36,6 @@ import sys
 import tempfile
 import threading
 import time
-import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -45,36 +44,24 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from benchmarks.ingest_speed import pieces  # noqa: E402
+from benchmarks.saudinewsnet import find_dataset, iter_articles  # noqa: E402
 from rag.runtime import apply_defaults  # noqa: E402
 
 apply_defaults()
 
 SEEDS = ROOT / "data" / "articles"
-CANDIDATES = [
-    os.environ.get("SANAD_SAUDINEWSNET_DIR", ""),
-    str(ROOT.parent / "shared" / "data" / "saudinewsnet"),
-    "/work/shared/data/saudinewsnet",
-]
 STAGES = ("encode", "dense", "lexical", "fusion", "answer", "total")
 HASHED_DIM = 384
-
-
-def find_dataset() -> Path | None:
-    """The SaudiNewsNet folder (zip files of JSON), or None."""
-    return next((Path(p) for p in CANDIDATES if p and any(Path(p).glob("*.zip"))), None)
 
 
 def read_articles(folder: Path, limit: int) -> list[dict[str, str]]:
     """The first ``limit`` articles with text, in date order (the zip files' names)."""
     out: list[dict[str, str]] = []
-    for archive in sorted(folder.glob("*.zip")):
-        with zipfile.ZipFile(archive) as zipped:
-            for name in sorted(zipped.namelist()):
-                for row in json.loads(zipped.read(name)):
-                    if (row.get("content") or "").strip():
-                        out.append(row)
-                        if len(out) >= limit:
-                            return out
+    for row in iter_articles(folder):
+        if (row.get("content") or "").strip():
+            out.append(row)
+            if len(out) >= limit:
+                return out
     return out
 
 

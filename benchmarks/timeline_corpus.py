@@ -14,42 +14,24 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import shutil
 import sys
-import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "data" / "articles"
 SUBJECTS = ROOT / "eval" / "timeline_subjects.jsonl"
-CANDIDATES = [
-    os.environ.get("SANAD_SAUDINEWSNET_DIR", ""),
-    str(ROOT.parent / "shared" / "data" / "saudinewsnet"),
-    "/work/shared/data/saudinewsnet",
-]
 EXPORT = "saudinewsnet.jsonl"
-
-
-def find_dataset() -> Path | None:
-    """The SaudiNewsNet folder (daily zips of one JSON array each), or None."""
-    return next((Path(p) for p in CANDIDATES if p and any(Path(p).glob("*.zip"))), None)
+sys.path.insert(0, str(ROOT))
+from benchmarks.saudinewsnet import find_dataset, iter_articles  # noqa: E402
 
 
 def read_subjects(path: Path = SUBJECTS) -> list[dict[str, Any]]:
     """The gold timeline subjects, one JSON object a line."""
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def iter_articles(folder: Path) -> Iterator[dict[str, Any]]:
-    """Every article of every daily zip, in file-name (date) order."""
-    for archive in sorted(folder.glob("*.zip")):
-        with zipfile.ZipFile(archive) as zipped:
-            for name in sorted(n for n in zipped.namelist() if n.endswith(".json")):
-                yield from json.loads(zipped.read(name))
 
 
 def to_record(article: dict[str, Any]) -> dict[str, str]:

@@ -8,25 +8,19 @@ the project (never copied into it); where it is missing that part is skipped wit
 from __future__ import annotations
 
 import json
-import os
 import re
-import zipfile
 from pathlib import Path
 
 import pytest
 
+from benchmarks.saudinewsnet import find_dataset, read_zip
 from ingest.textnorm import normalize
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "data" / "articles"
 MULTI = ROOT / "eval" / "gather_multi.jsonl"
 CORROBORATION = ROOT / "eval" / "gather_corroboration.jsonl"
-CANDIDATES = [
-    os.environ.get("SANAD_SAUDINEWSNET_DIR", ""),
-    str(ROOT.parent / "shared" / "data" / "saudinewsnet"),
-    "/work/shared/data/saudinewsnet",
-]
-SNN = next((Path(p) for p in CANDIDATES if p and (Path(p) / "2015-07-21.zip").is_file()), None)
+SNN = find_dataset("2015-07-21.zip")
 
 
 def rows(path: Path) -> list[dict]:
@@ -98,9 +92,7 @@ def test_seed_values_occur_in_their_seed_files() -> None:
 @pytest.mark.skipif(SNN is None, reason="SaudiNewsNet not found: set SANAD_SAUDINEWSNET_DIR")
 def test_saudinewsnet_values_occur_in_their_articles() -> None:
     assert SNN is not None
-    with zipfile.ZipFile(SNN / "2015-07-21.zip") as archive:
-        member = next(m for m in archive.namelist() if m.endswith(".json"))
-        articles = {a["url"]: f"{a['title']}\n{a['content']}" for a in json.loads(archive.read(member))}
+    articles = {a["url"]: f"{a['title']}\n{a['content']}" for a in read_zip(SNN / "2015-07-21.zip")}
     checked = 0
     for rid, forms, source in claims():
         if not source.startswith("http"):
