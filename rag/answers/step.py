@@ -93,7 +93,10 @@ def _grouped_items(asked: Asked, answerer: ExtractiveAnswerer) -> list[list[Cita
     embedding, passages = asked.retrieval.query_embedding, asked.retrieval.passages
     _, found, single, confidence = answerer.answer(asked.searched, embedding, passages)
     if not found:
-        return []
+        agreeing = agreed(answerer, asked.searched, embedding, passages)
+        if agreeing is None:
+            return []
+        single, confidence = agreeing
     got = gather(answerer, asked.searched, embedding, passages, single, confidence)
     cited = {c.n: c for c in got.citations}
     return [[cited[n] for n in item.citations] for item in got.items]
@@ -107,6 +110,8 @@ def generated_answer(asked: Asked, answerer: ExtractiveAnswerer, generator: LLMA
     """
     retrieval, passages = asked.retrieval, asked.retrieval.passages
     supported, confidence = answerer.supported(asked.searched, retrieval.query_embedding, passages)
+    if not supported and answerer.config.gather:  # outlets agreeing on the asked figure, as in extractive mode
+        supported = agreed(answerer, asked.searched, retrieval.query_embedding, passages) is not None
     timings = {
         "rewrite": _ms(asked.started, asked.rewritten_at),
         "retrieve": _ms(asked.rewritten_at, time.perf_counter()),
