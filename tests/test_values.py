@@ -127,3 +127,11 @@ def test_name_variants_agree() -> None:
     other = first(question, 'استشهاد أحد أبنائها البواسل "سيف علي الفلاسي" برتبه ضابط صف')
     assert not same_value(titled, other)
     assert not same_value(titled, first(question, 'استشهاد البواسل "سيف يوسف أحمد" برتبه ضابط صف'))
+
+
+def test_a_toll_counted_in_soldiers_is_still_a_toll() -> None:
+    """«قتل أكثر من 300 عسكري»: the noun after the number names who, the verb before it what happened."""
+    found = asked_values("كم عدد القتلى في سوريا؟", "وتدمير عدد من الآليات العسكرية وقتل أكثر من 300 عسكري، كما سيطروا")
+    assert found and found[0].key == "300" and found[0].score >= 1.5
+    found = asked_values("كم جريحا سقط؟", "وقتل أكثر من 300 عسكري وأصيب نحو 40 مدنيا")
+    assert found and found[0].key == "40"

@@ -32,6 +32,12 @@ _CLASSES = {
     "injured": ("جرح", "جريح", "اصيب", "اصاب", "مصاب", "يصاب"),
 }
 _GENERIC = frozenset("شخص اشخاص شخصا فرد افراد نسمه حاله حالات مواطن مواطنا مواطنين اخرون اخرين".split())
+#: ... and nouns of people that, after a number, do not stop the word before it from saying what the
+#: number counts: «قتل أكثر من 300 عسكري» is a toll.
+_PEOPLE = _GENERIC | frozenset(
+    "عسكري عسكريا عسكريين جندي جنديا جنود مدني مدنيا مدنيين طفل طفلا اطفال امراه نساء رجل رجال شرطي "
+    "شرطيا عنصر عنصرا عناصر مقاتل مقاتلا مقاتلين مسلح مسلحا مسلحين".split()
+)
 _FRAME = frozenset("كم عدد ما هو هي اجمالي بلغ بلغت يبلغ تبلغ".split())
 _YEAR_CUES = frozenset("عام العام سنه السنه لعام بعام للعام منذ".split())
 _YEAR_MARKS = frozenset("م ه هـ".split())
@@ -126,7 +132,7 @@ def _counts_other(after: Token | None, asked: _Asked) -> bool:
     if after is None or _match(after.norm, asked) != 0 or after.norm in ARABIC_STOPWORDS:
         return False
     word = after.norm
-    if bare(word) in _GENERIC or word.startswith(("اخر", "ب", "ل", "ك", "ف")) or _word_class(word):
+    if bare(word) in _PEOPLE or word.startswith(("اخر", "ب", "ل", "ك", "ف")) or _word_class(word):
         return False
     return not (word[:1] in "يت" and word.endswith(("ون", "ين", "ان")))
 
