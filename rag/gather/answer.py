@@ -24,7 +24,7 @@ from rag.gather.several import WIDE, Candidate, Group, group_answers
 from rag.gather.values import Value, asked_values, same_value
 from rag.types import Citation, Passage
 
-__all__ = ["Gathered", "gather"]
+__all__ = ["AGREE_OUTLETS", "Gathered", "agreed", "corroboration_line", "gather"]
 
 
 @dataclass(frozen=True)
