@@ -26,23 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.gather_baseline import CORROBORATION, MULTI, holds, load, source_of  # noqa: E402
+from benchmarks.gather_baseline import CORROBORATION, MULTI, assistant_for, holds, load, source_of  # noqa: E402
 from rag.runtime import apply_defaults  # noqa: E402
-
-
-def assistant(corpus: Path, index: Path, gather: bool):  # noqa: ANN201 (rag.Assistant, imported late)
-    """An assistant over ``index``, ``corpus`` ingested into it first (quick when already there)."""
-    from rag import Assistant
-    from rag.config import SanadConfig
-
-    config = SanadConfig()
-    config.index.path = index
-    config.answer.gather = gather
-    built = Assistant(config)
-    started = time.perf_counter()
-    report = built.ingest([corpus])
-    print(f"ingest {corpus}: {report.summary()} ({time.perf_counter() - started:.0f} s)", flush=True)
-    return built
 
 
 def half(rows: list[dict], which: str | None) -> list[dict]:
@@ -118,8 +103,8 @@ def main() -> None:
     args = parser.parse_args()
     apply_defaults()
     gather = not args.no_gather
-    whole = assistant(args.corpus, args.index, gather)
-    seeds = assistant(ROOT / "data" / "articles", args.index.with_name(args.index.name + "-seeds"), gather)
+    whole = assistant_for(args.corpus, args.index, gather)
+    seeds = assistant_for(ROOT / "data" / "articles", args.index.with_name(args.index.name + "-seeds"), gather)
     run_multi(half(load(MULTI), args.half), lambda row: seeds if row.get("scope") == "seeds" else whole)
     run_corroboration(half(load(CORROBORATION), args.half), whole)
 

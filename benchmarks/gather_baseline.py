@@ -60,13 +60,14 @@ def source_of(item: object) -> str:
     return getattr(item, "url", None) or getattr(item, "file", "")
 
 
-def assistant_for(corpus: Path, index: Path):  # noqa: ANN201 (rag.Assistant, imported late)
-    """A fresh assistant with ``corpus`` ingested into ``index``."""
+def assistant_for(corpus: Path, index: Path, gather: bool = True):  # noqa: ANN201 (rag.Assistant, imported late)
+    """An assistant over ``index`` with ``corpus`` ingested into it (quick when already there)."""
     from rag import Assistant
     from rag.config import SanadConfig
 
     config = SanadConfig()
     config.index.path = index
+    config.answer.gather = gather
     assistant = Assistant(config)
     started = time.perf_counter()
     report = assistant.ingest([corpus])
