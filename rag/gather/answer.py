@@ -182,8 +182,9 @@ _NOUN_AFTER = re.compile(r"\s+([^\s\d٠-٩،,.؛;:()«»\"']+)")
 
 
 def _with_noun(value: Value, sentence: str) -> str:
-    """A number as written with the noun counted after it («27 قتيلا», «9 آلاف زائر»); dates and names as written."""
-    if value.kind != "number" or sentence[value.start : value.end] != value.text:
+    """A number as written with the noun counted after it («27 قتيلا», «9 آلاف زائر»); an amount of money
+    («67 مليار ريال»), a date or a name as written."""
+    if value.kind != "number" or value.unit or sentence[value.start : value.end] != value.text:
         return value.text
     after = _NOUN_AFTER.match(sentence, value.end)
     return sentence[value.start : after.end()] if after else value.text
