@@ -19,6 +19,8 @@ from tests.conftest import ROOT, SEEDS, write_config
 from tests.serve_support import command_env
 
 FIXTURE = ROOT / "tests" / "fixtures" / "gather" / "suruc.jsonl"
+#: Three outlets name the officer killed, one without his middle name.
+OFFICER = ROOT / "tests" / "fixtures" / "gather" / "officer.jsonl"
 KILLED = "كم قتيلا سقط في تفجير سروج؟"
 INJURED = "كم جريحا سقط في تفجير سروج؟"
 
@@ -29,6 +31,7 @@ def gathered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, Path]
     corpus = folder / "articles"
     shutil.copytree(SEEDS, corpus)
     shutil.copy(FIXTURE, corpus / FIXTURE.name)
+    shutil.copy(OFFICER, corpus / OFFICER.name)
     config = write_config(folder, corpus={"path": str(corpus)}, index={"path": str(folder / "index")})
     assistant = Assistant.from_config(config)
     assert not assistant.ingest().failed
@@ -175,7 +178,44 @@ def test_three_outlets_agreeing_on_the_figure_is_evidence(gathered) -> None:
     assert got is not None
     (citation,), confidence = got
     assert 0 < confidence <= 1 and ("100 جريح" in citation.text or "مئة جريح" in citation.text)
+    # الشمال's sentence states «نحو 20 جريحا» (critical) closest to the asked word, and 100 too: it counts
+    assert "20 جريحا" in citation.text or any(
+        "20 جريحا" in p.text and p.publisher == "الشمال" for p in retrieval.passages
+    )
     retrieval, answerer = assistant.reader.retrieve(KILLED, 10, None)
     assert agreed(answerer, KILLED, retrieval.query_embedding, retrieval.passages) is None
     retrieval, answerer = assistant.reader.retrieve("ما المدينة التي استهدفها التفجير؟", 10, None)
     assert agreed(answerer, "ما المدينة التي استهدفها التفجير؟", retrieval.query_embedding, retrieval.passages) is None
+
+
+def test_three_outlets_agreeing_on_a_name(gathered) -> None:
+    """A name question: three outlets quote one officer's name, one without his middle name; they agree
+    (same first and last word), and three agreeing outlets are evidence enough to answer."""
+    from rag.gather.answer import agreed
+
+    assistant, _ = gathered
+    question = "ما اسم الضابط الذي استشهد في عملية إعادة الأمل؟"
+    retrieval, answerer = assistant.reader.retrieve(question, 5, None)
+    got = agreed(answerer, question, retrieval.query_embedding, retrieval.passages)
+    assert got is not None and "المهيري" in got[0][0].text
+    answer = assistant.ask(question)
+    assert answer.found
+    corroboration = answer.corroboration
+    assert corroboration is not None and corroboration.agree
+    (value,) = corroboration.values
+    assert value.articles == 3 and value.outlets == 3 and value.key.startswith("سعيد راشد")
+    assert corroboration.summary == "3 مصادر متفقة"
+    quotes_its_files(assistant, answer)
+
+
+def test_a_sentence_stating_two_tied_figures_joins_the_answer_it_shares(gathered) -> None:
+    """«نحو 100 جريح …، وقال أطباء إن نحو 20 جريحا ما زالوا في حالة حرجة»: its closest figure is 20, but
+    it states the 100 the other outlets give, so it is a third source for 100, not a differing value, and
+    its focus is the clause holding 100."""
+    assistant, _ = gathered
+    answer = assistant.ask(INJURED)
+    got = answer.corroboration
+    assert got is not None and [v.key for v in got.values] == ["100"]
+    north = [c for c in answer.citations if c.publisher == "الشمال"]
+    assert north and "20 جريحا" in north[0].text
+    assert "100" in north[0].focus and "20 جريحا" not in north[0].focus

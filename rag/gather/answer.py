@@ -20,7 +20,7 @@ from rag.answers.extractive import ExtractiveAnswerer, ScoredSentence
 from rag.answers.focus import clauses, focus_of
 from rag.answers.items import AnswerItem, Corroboration
 from rag.gather.corroborate import corroborate
-from rag.gather.several import WIDE, Candidate, Group, group_answers
+from rag.gather.several import TIED, WIDE, Candidate, Group, group_answers
 from rag.gather.values import Value, asked_values, same_value
 from rag.types import Citation, Passage
 
@@ -75,40 +75,45 @@ def gather(
     as_before = all(len(g.members) == 1 for g in groups) and {g.members[0] for g in groups} == set(range(len(first)))
     if as_before and len(valued) < 2:  # nothing gathered, nothing to compare
         return _unchanged(single, confidence)
-    return _compose(answerer, question, sentences, groups)
+    return _compose(answerer, question, sentences, groups, len(first))
 
 
-#: A number or date question the single answer refuses is answered when at least AGREE_OUTLETS outlets
-#: state one value tied to the asked attribute (value score >= AGREE_TIE: its counted noun is the asked
-#: thing), each in a sentence of confidence >= AGREE_FLOOR: independent reports agreeing on a figure.
+#: A number, date or name question the single answer refuses is answered when at least AGREE_OUTLETS
+#: outlets state one value tied to the asked attribute, each in a sentence of confidence >= AGREE_FLOOR:
+#: independent reports agreeing on a figure. Tied means value score >= AGREE_TIE for a number or date (its
+#: counted noun is the asked thing), >= TIED for a name (quoted, or after the asked title).
 AGREE_OUTLETS, AGREE_FLOOR, AGREE_TIE = 3, 0.2, 3.0
+_AGREE_KINDS = {"number": AGREE_TIE, "date": AGREE_TIE, "person": TIED, "name": TIED}
 
 
 def agreed(
     answerer: ExtractiveAnswerer, question: str, query_embedding: Sequence[float], passages: Sequence[Passage]
 ) -> tuple[list[Citation], float] | None:
-    """For a refused Arabic number or date question, the sentence to quote (as the single answer's
+    """For a refused Arabic number, date or name question, the sentence to quote (as the single answer's
     citations, and its confidence) when several outlets agree on the asked value; else None."""
-    if analyse_question(question).kind not in ("number", "date") or not is_arabic(question):
+    tie = _AGREE_KINDS.get(analyse_question(question).kind or "")
+    if tie is None or not is_arabic(question):
         return None
     scored = answerer.score_sentences(question, query_embedding, passages, wide=WIDE)
     confidences = _on_its_own(answerer, question, scored)
     groups: list[tuple[Value, list[ScoredSentence]]] = []
     for sentence in sorted(scored, key=lambda s: -confidences[_key(s)]):
-        found = asked_values(question, sentence.span.text, sentence.passage.published)
-        if confidences[_key(sentence)] < AGREE_FLOOR or not found or found[0].score < AGREE_TIE:
+        if confidences[_key(sentence)] < AGREE_FLOOR:
             continue
-        group = next((g for g in groups if same_value(g[0], found[0])), None)
-        if group is None:
-            groups.append((found[0], [sentence]))
-        else:
-            group[1].append(sentence)
-    for _, sentences in groups:
-        if len({s.passage.publisher or s.passage.file for s in sentences}) >= AGREE_OUTLETS:
-            best = sentences[0]
-            citation = Citation.quoting(1, best.passage, best.span.start, best.span.end, best.span.text)
-            return [citation], confidences[_key(best)]
-    return None
+        for value in asked_values(question, sentence.span.text, sentence.passage.published):
+            if value.score < tie:  # every value tied to the asked attribute, not only the closest
+                break
+            group = next((g for g in groups if same_value(g[0], value)), None)
+            if group is None:
+                groups.append((value, [sentence]))
+            elif sentence not in group[1]:
+                group[1].append(sentence)
+    outlets = [len({s.passage.publisher or s.passage.file for s in sentences}) for _, sentences in groups]
+    if not outlets or max(outlets) < AGREE_OUTLETS:
+        return None
+    best = groups[outlets.index(max(outlets))][1][0]
+    citation = Citation.quoting(1, best.passage, best.span.start, best.span.end, best.span.text)
+    return [citation], confidences[_key(best)]
 
 
 def _on_its_own(
@@ -133,8 +138,13 @@ def _unchanged(single: Sequence[Citation], confidence: float) -> Gathered:
 
 
 def _compose(
-    answerer: ExtractiveAnswerer, question: str, sentences: Sequence[ScoredSentence], groups: Sequence[Group]
+    answerer: ExtractiveAnswerer,
+    question: str,
+    sentences: Sequence[ScoredSentence],
+    groups: Sequence[Group],
+    single: int,
 ) -> Gathered:
+    """The gathered answer of ``groups`` of ``sentences`` (the first ``single`` of them the single answer's)."""
     tokens, needs = content_tokens(question), analyse_question(question)
     citations: list[Citation] = []
     items: list[AnswerItem] = []
@@ -144,7 +154,7 @@ def _compose(
         for member in group.members:
             sentence = sentences[member]
             span = sentence.span
-            focus = _value_clause(question, sentence) if group.value is not None else None
+            focus = _value_clause(question, sentence, group.value) if group.value is not None else None
             focus = focus or focus_of(span, tokens, needs, answerer.idf)
             n = len(citations) + 1
             citation = Citation.quoting(n, sentence.passage, span.start, span.end, span.text)
@@ -165,7 +175,9 @@ def _compose(
             outlets = {c.publisher or c.file for c in citations if c.n in numbers}
             values.append((shown or value.text, value.key, tuple(numbers), set(group.articles), outlets))
     arabic = is_arabic(question)
-    corroboration = corroborate(values, arabic) if len(values) == len(groups) else None
+    # every answer is a value, but the single answer's sentences may state theirs in other words
+    compared = values and all(g.value is not None or g.members[0] < single for g in groups)
+    corroboration = corroborate(values, arabic) if compared else None
     lines = [f"{item.text} {''.join(f'[{n}]' for n in item.citations)}" for item in items]
     if corroboration is not None:
         lines.insert(0, corroboration_line(corroboration))
@@ -179,6 +191,8 @@ def corroboration_line(corroboration: Corroboration) -> str:
 
 
 _NOUN_AFTER = re.compile(r"\s+([^\s\d٠-٩،,.؛;:()«»\"']+)")
+#: A present-tense plural verb after a number («نحو 100 يعالجون»): not its counted noun («يمنيون» is).
+_VERB_AFTER = re.compile(r"^[يت]\S+[^ي]ون$")
 
 
 def _with_noun(value: Value, sentence: str) -> str:
@@ -187,13 +201,14 @@ def _with_noun(value: Value, sentence: str) -> str:
     if value.kind != "number" or value.unit or sentence[value.start : value.end] != value.text:
         return value.text
     after = _NOUN_AFTER.match(sentence, value.end)
-    return sentence[value.start : after.end()] if after else value.text
+    return sentence[value.start : after.end()] if after and not _VERB_AFTER.match(after[1]) else value.text
 
 
-def _value_clause(question: str, sentence: ScoredSentence) -> Span | None:
-    """The clause of ``sentence`` holding the asked value read in it (None when none is read)."""
+def _value_clause(question: str, sentence: ScoredSentence, value: Value) -> Span | None:
+    """The clause of ``sentence`` stating ``value`` (or its closest asked value; None when none is read)."""
     span = sentence.span
     found = asked_values(question, span.text, sentence.passage.published)
+    found = [v for v in found if same_value(v, value)] or found
     if not found:
         return None
     at = span.start + found[0].start

@@ -92,13 +92,17 @@ def group_answers(question: str, candidates: Sequence[Candidate], first: Sequenc
     groups: list[Group] = []
     for i in [*first, *others]:
         candidate = candidates[i]
-        value = None
+        tied: list[Value | None] = [None]
         if kind in VALUED:
-            found = asked_values(question, candidate.text, candidate.published)
-            value = found[0] if found and found[0].score >= TIED else None
-            if value is None and kind in MUST_HOLD and i not in first:
+            tied = [v for v in asked_values(question, candidate.text, candidate.published) if v.score >= TIED]
+            if not tied and kind in MUST_HOLD and i not in first:
                 continue  # a number question answered by a sentence holding no number: topical, not an answer
-        group = next((g for g in groups if _states(g, value, candidate, candidates)), None)
+            tied = tied or [None]
+        # a sentence stating several tied values («نحو 100 جريح … 20 جريحا في حالة حرجة») joins the answer
+        # listed with any of them; else its closest value is a new answer
+        group, value = next(
+            ((g, v) for v in tied for g in groups if _states(g, v, candidate, candidates)), (None, tied[0])
+        )
         if group is None:
             if len(groups) < MAX_ITEMS and (i in first or (arabic and candidate.confidence >= floor)):
                 groups.append(Group([i], candidate.confidence, value, {candidate.article}))
