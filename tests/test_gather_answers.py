@@ -219,3 +219,22 @@ def test_a_sentence_stating_two_tied_figures_joins_the_answer_it_shares(gathered
     north = [c for c in answer.citations if c.publisher == "الشمال"]
     assert north and "20 جريحا" in north[0].text
     assert "100" in north[0].focus and "20 جريحا" not in north[0].focus
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "shown"),
+    [
+        ("كم قتيلا سقط في تفجير سروج؟", "سقط 27 قتيلا ونحو مئة جريح في تفجير سروج.", "27 قتيلا"),
+        ("كم خطبة تضم موسوعة خطب الجمعة؟", "وأبان أن الموسوعة تحتوي على (77) خطبة شاملة.", "77 خطبة"),
+        ("كم جريحا سقط في تفجير سروج؟", "أسفر عن مقتل 27 شخصا واصابة نحو 100 يعالجون في مستشفيات محلية.", "100"),
+        ("كم عدد اليمنيين الذين صححت أوضاعهم؟", "صحح أوضاعهم 354863 يمنيون حتى اليوم.", "354863 يمنيون"),
+        ("كم بلغت السحوبات النقدية في مايو؟", "بلغت السحوبات النقدية في مايو 67 مليار ريال.", "67 مليار ريال"),
+    ],
+)
+def test_a_value_is_shown_with_the_noun_it_counts(question: str, sentence: str, shown: str) -> None:
+    """The value as the corroboration line shows it: with its counted noun, not a verb after it."""
+    from rag.gather.answer import _with_noun
+    from rag.gather.values import asked_values
+
+    (value, *_) = asked_values(question, sentence)
+    assert _with_noun(value, sentence) == shown

@@ -190,18 +190,22 @@ def corroboration_line(corroboration: Corroboration) -> str:
     return f"{values}: {corroboration.summary}"
 
 
-_NOUN_AFTER = re.compile(r"\s+([^\s\d٠-٩،,.؛;:()«»\"']+)")
+_NOUN_AFTER = re.compile(r"\)?\s+([^\s\d٠-٩،,.؛;:()«»\"']+)")
 #: A present-tense plural verb after a number («نحو 100 يعالجون»): not its counted noun («يمنيون» is).
 _VERB_AFTER = re.compile(r"^[يت]\S+[^ي]ون$")
 
 
 def _with_noun(value: Value, sentence: str) -> str:
-    """A number as written with the noun counted after it («27 قتيلا», «9 آلاف زائر»); an amount of money
-    («67 مليار ريال»), a date or a name as written."""
+    """A number as written with the noun counted after it («27 قتيلا», «9 آلاف زائر»; «(77) خطبة» as «77 خطبة»,
+    «100 يعالجون» as «100»); an amount of money («67 مليار ريال»), a date or a name as written."""
     if value.kind != "number" or value.unit or sentence[value.start : value.end] != value.text:
         return value.text
     after = _NOUN_AFTER.match(sentence, value.end)
-    return sentence[value.start : after.end()] if after and not _VERB_AFTER.match(after[1]) else value.text
+    if after is None or _VERB_AFTER.match(after[1]):
+        return value.text
+    if sentence[value.end] == ")":  # «(77) خطبة» is shown «77 خطبة»
+        return f"{value.text} {after[1]}"
+    return sentence[value.start : after.end()]
 
 
 def _value_clause(question: str, sentence: ScoredSentence, value: Value) -> Span | None:
