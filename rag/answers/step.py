@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rag.answers.extractive import ExtractiveAnswerer
-from rag.gather.answer import agreed, gather
+from rag.gather.answer import agreed, gather, read_wide
 from rag.messages import not_found_message
 from rag.retrieve import Retrieval
 from rag.types import Answer, AnswerItem, Citation, SearchFilters
@@ -58,12 +58,15 @@ def extractive_answer(asked: Asked, answerer: ExtractiveAnswerer) -> Iterator[st
         text = not_found_message(asked.searched, asked.filters)
     items = [AnswerItem(c.text, (c.n,), confidence) for c in citations]
     corroboration = None
-    if not found and answerer.config.gather:  # several outlets agreeing on the asked figure is evidence too
-        agreeing = agreed(answerer, asked.searched, retrieval.query_embedding, retrieval.passages)
+    gathering, wide = answerer.config.gather, None  # the passages' sentences are read once, for both steps
+    if not found and gathering:  # several outlets agreeing on the asked figure is evidence too
+        wide = read_wide(answerer, asked.searched, retrieval.query_embedding, retrieval.passages)
+        agreeing = agreed(answerer, asked.searched, retrieval.query_embedding, retrieval.passages, wide)
         if agreeing is not None:
             (citations, confidence), found = agreeing, True
-    if found and answerer.config.gather:
-        got = gather(answerer, asked.searched, retrieval.query_embedding, retrieval.passages, citations, confidence)
+    if found and gathering:
+        embedding, passages = retrieval.query_embedding, retrieval.passages
+        got = gather(answerer, asked.searched, embedding, passages, citations, confidence, wide)
         text, citations, items, corroboration = got.text, got.citations, got.items, got.corroboration
     done = time.perf_counter()
     yield text
@@ -92,12 +95,13 @@ def _grouped_items(asked: Asked, answerer: ExtractiveAnswerer) -> list[list[Cita
         return []
     embedding, passages = asked.retrieval.query_embedding, asked.retrieval.passages
     _, found, single, confidence = answerer.answer(asked.searched, embedding, passages)
+    wide = read_wide(answerer, asked.searched, embedding, passages)
     if not found:
-        agreeing = agreed(answerer, asked.searched, embedding, passages)
+        agreeing = agreed(answerer, asked.searched, embedding, passages, wide)
         if agreeing is None:
             return []
         single, confidence = agreeing
-    got = gather(answerer, asked.searched, embedding, passages, single, confidence)
+    got = gather(answerer, asked.searched, embedding, passages, single, confidence, wide)
     cited = {c.n: c for c in got.citations}
     return [[cited[n] for n in item.citations] for item in got.items]
 

@@ -24,7 +24,7 @@ from rag.gather.several import TIED, WIDE, Candidate, Group, group_answers
 from rag.gather.values import Value, asked_values, same_value
 from rag.types import Citation, Passage
 
-__all__ = ["AGREE_OUTLETS", "Gathered", "agreed", "corroboration_line", "gather"]
+__all__ = ["AGREE_OUTLETS", "Gathered", "WideReading", "agreed", "corroboration_line", "gather", "read_wide"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,23 @@ class Gathered:
     citations: list[Citation]
     items: list[AnswerItem]
     corroboration: Corroboration | None
+
+
+@dataclass(frozen=True)
+class WideReading:
+    """The sentences of the retrieved passages (at most :data:`WIDE`), scored once per question for both
+    :func:`agreed` and :func:`gather`, with each one's confidence within its own article."""
+
+    scored: list[ScoredSentence]
+    confidences: dict[tuple[str, str | None, int], float]
+
+
+def read_wide(
+    answerer: ExtractiveAnswerer, question: str, query_embedding: Sequence[float], passages: Sequence[Passage]
+) -> WideReading:
+    """Score every sentence of ``passages`` for ``question`` (see :class:`WideReading`)."""
+    scored = answerer.score_sentences(question, query_embedding, passages, wide=WIDE)
+    return WideReading(scored, _on_its_own(answerer, question, scored))
 
 
 def _key(citation_or_sentence: Citation | ScoredSentence) -> tuple[str, str | None, int]:
@@ -51,11 +68,12 @@ def gather(
     passages: Sequence[Passage],
     single: Sequence[Citation],
     confidence: float,
+    wide: WideReading | None = None,
 ) -> Gathered:
     """Every distinct answer in the retrieved ``passages`` (at most :data:`WIDE`), beginning with the single answer's
-    sentences (``single``, quoted with ``confidence``)."""
-    scored = answerer.score_sentences(question, query_embedding, passages, wide=WIDE)
-    confidences = _on_its_own(answerer, question, scored)
+    sentences (``single``, quoted with ``confidence``); ``wide`` when they were already read."""
+    wide = wide or read_wide(answerer, question, query_embedding, passages)
+    scored, confidences = wide.scored, wide.confidences
     by_key = {_key(s): s for s in scored}
     first = [by_key[_key(c)] for c in single if _key(c) in by_key]
     if len(first) != len(single):  # the single answer's sentence is not among the wide ones: keep it as it is
@@ -87,15 +105,20 @@ _AGREE_KINDS = {"number": AGREE_TIE, "date": AGREE_TIE, "person": TIED, "name": 
 
 
 def agreed(
-    answerer: ExtractiveAnswerer, question: str, query_embedding: Sequence[float], passages: Sequence[Passage]
+    answerer: ExtractiveAnswerer,
+    question: str,
+    query_embedding: Sequence[float],
+    passages: Sequence[Passage],
+    wide: WideReading | None = None,
 ) -> tuple[list[Citation], float] | None:
     """For a refused Arabic number, date or name question, the sentence to quote (as the single answer's
-    citations, and its confidence) when several outlets agree on the asked value; else None."""
+    citations, and its confidence) when several outlets agree on the asked value; else None. ``wide``:
+    the passages' sentences when they were already read."""
     tie = _AGREE_KINDS.get(analyse_question(question).kind or "")
     if tie is None or not is_arabic(question):
         return None
-    scored = answerer.score_sentences(question, query_embedding, passages, wide=WIDE)
-    confidences = _on_its_own(answerer, question, scored)
+    wide = wide or read_wide(answerer, question, query_embedding, passages)
+    scored, confidences = wide.scored, wide.confidences
     groups: list[tuple[Value, list[ScoredSentence]]] = []
     for sentence in sorted(scored, key=lambda s: -confidences[_key(s)]):
         if confidences[_key(sentence)] < AGREE_FLOOR:
