@@ -44,7 +44,7 @@ def sentences(index: Path) -> list[dict]:
     probability and whether it holds a gold answer."""
     from rag import Assistant
     from rag.config import SanadConfig
-    from rag.gather.answer import _key, _on_its_own
+    from rag.gather.answer import read_wide
     from rag.reader.reader import Reader
 
     def assistant(path: Path) -> Assistant:
@@ -58,13 +58,12 @@ def sentences(index: Path) -> list[dict]:
     for line, row in enumerate(load(MULTI), start=1):
         question = row["question"]
         retrieval, answerer = (seeds if row.get("scope") == "seeds" else whole).reader.retrieve(question, 5, None)
-        scored = answerer.score_sentences(question, retrieval.query_embedding, retrieval.passages, wide=10)
-        own = _on_its_own(answerer, question, scored)
-        readings = reader.read(question, [s.span.text for s in scored])
+        wide = read_wide(answerer, question, retrieval.query_embedding, retrieval.passages)
+        readings = reader.read(question, [s.span.text for s in wide.scored])
         forms = [[a["value"], *a.get("aliases", [])] for a in row["answers"]]
-        for s, reading in zip(scored, readings, strict=True):
+        for s, reading in zip(wide.scored, readings, strict=True):
             gold = any(holds(s.span.text, f) for f in forms)
-            out.append({"line": line, "own": own[_key(s)], "reader": reading.probability, "gold": gold})
+            out.append({"line": line, "own": wide.confidence(s), "reader": reading.probability, "gold": gold})
     return out
 
 

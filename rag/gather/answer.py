@@ -45,6 +45,10 @@ class WideReading:
     scored: list[ScoredSentence]
     confidences: dict[tuple[str, str | None, int], float]
 
+    def confidence(self, sentence: ScoredSentence) -> float:
+        """How sure the evidence is that ``sentence`` answers, within its own article."""
+        return self.confidences[_key(sentence)]
+
 
 def read_wide(
     answerer: ExtractiveAnswerer, question: str, query_embedding: Sequence[float], passages: Sequence[Passage]
@@ -72,8 +76,8 @@ def gather(
 ) -> Gathered:
     """Every distinct answer in the retrieved ``passages`` (at most :data:`WIDE`), beginning with the single answer's
     sentences (``single``, quoted with ``confidence``); ``wide`` when they were already read."""
-    wide = wide or read_wide(answerer, question, query_embedding, passages)
-    scored, confidences = wide.scored, wide.confidences
+    reading = wide if wide is not None else read_wide(answerer, question, query_embedding, passages)
+    scored = reading.scored
     by_key = {_key(s): s for s in scored}
     first = [by_key[_key(c)] for c in single if _key(c) in by_key]
     if len(first) != len(single):  # the single answer's sentence is not among the wide ones: keep it as it is
@@ -84,7 +88,7 @@ def gather(
             text=s.span.text,
             article=(s.passage.file, s.passage.record),
             published=s.passage.published,
-            confidence=confidence if k == 0 else confidences[_key(s)],
+            confidence=confidence if k == 0 else reading.confidence(s),
         )
         for k, s in enumerate(sentences)
     ]
@@ -117,11 +121,11 @@ def agreed(
     tie = _AGREE_KINDS.get(analyse_question(question).kind or "")
     if tie is None or not is_arabic(question):
         return None
-    wide = wide or read_wide(answerer, question, query_embedding, passages)
-    scored, confidences = wide.scored, wide.confidences
+    reading = wide if wide is not None else read_wide(answerer, question, query_embedding, passages)
+    scored = reading.scored
     groups: list[tuple[Value, list[ScoredSentence]]] = []
-    for sentence in sorted(scored, key=lambda s: -confidences[_key(s)]):
-        if confidences[_key(sentence)] < AGREE_FLOOR:
+    for sentence in sorted(scored, key=lambda s: -reading.confidence(s)):
+        if reading.confidence(sentence) < AGREE_FLOOR:
             continue
         for value in asked_values(question, sentence.span.text, sentence.passage.published):
             if value.score < tie:  # every value tied to the asked attribute, not only the closest
@@ -136,7 +140,7 @@ def agreed(
         return None
     best = groups[outlets.index(max(outlets))][1][0]
     citation = Citation.quoting(1, best.passage, best.span.start, best.span.end, best.span.text)
-    return [citation], confidences[_key(best)]
+    return [citation], reading.confidence(best)
 
 
 def _on_its_own(
