@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rag.answers.extractive import ExtractiveAnswerer
-from rag.gather.answer import agreed, gather, read_wide
+from rag.gather.answer import WideReading, agreed, gather, read_wide
 from rag.messages import not_found_message
 from rag.retrieve import Retrieval
 from rag.types import Answer, AnswerItem, Citation, SearchFilters
@@ -89,13 +89,14 @@ def extractive_answer(asked: Asked, answerer: ExtractiveAnswerer) -> Iterator[st
     )
 
 
-def _grouped_items(asked: Asked, answerer: ExtractiveAnswerer) -> list[list[Citation]]:
-    """llm mode: the distinct answers a gathered answer finds (each the citations stating it), for the prompt."""
+def _grouped_items(asked: Asked, answerer: ExtractiveAnswerer, wide: WideReading | None) -> list[list[Citation]]:
+    """llm mode: the distinct answers a gathered answer finds (each the citations stating it), for the prompt;
+    ``wide``: the passages' sentences when they were already read."""
     if not answerer.config.gather:
         return []
     embedding, passages = asked.retrieval.query_embedding, asked.retrieval.passages
     _, found, single, confidence = answerer.answer(asked.searched, embedding, passages)
-    wide = read_wide(answerer, asked.searched, embedding, passages)
+    wide = wide if wide is not None else read_wide(answerer, asked.searched, embedding, passages)
     if not found:
         agreeing = agreed(answerer, asked.searched, embedding, passages, wide)
         if agreeing is None:
@@ -114,8 +115,10 @@ def generated_answer(asked: Asked, answerer: ExtractiveAnswerer, generator: LLMA
     """
     retrieval, passages = asked.retrieval, asked.retrieval.passages
     supported, confidence = answerer.supported(asked.searched, retrieval.query_embedding, passages)
+    wide = None  # the passages' sentences, read once for agreeing outlets and the grouped items
     if not supported and answerer.config.gather:  # outlets agreeing on the asked figure, as in extractive mode
-        supported = agreed(answerer, asked.searched, retrieval.query_embedding, passages) is not None
+        wide = read_wide(answerer, asked.searched, retrieval.query_embedding, passages)
+        supported = agreed(answerer, asked.searched, retrieval.query_embedding, passages, wide) is not None
     timings = {
         "rewrite": _ms(asked.started, asked.rewritten_at),
         "retrieve": _ms(asked.rewritten_at, time.perf_counter()),
@@ -137,7 +140,7 @@ def generated_answer(asked: Asked, answerer: ExtractiveAnswerer, generator: LLMA
         return
     from rag.generate import Generated  # llm mode only: not imported by extractive start-up
 
-    for piece in generator.stream(asked.searched, passages, _grouped_items(asked, answerer)):
+    for piece in generator.stream(asked.searched, passages, _grouped_items(asked, answerer, wide)):
         if isinstance(piece, Generated):
             timings.update(piece.timings_ms)
             timings["total"] = _ms(asked.started, time.perf_counter())
