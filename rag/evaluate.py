@@ -89,17 +89,37 @@ def _same_file(file: str, source: str | None) -> bool:
     return source is None or file == source or Path(file).name == Path(source).name
 
 
+def _from_source(entry: dict[str, Any], item: GoldItem) -> bool:
+    """A retrieved passage or citation comes from one of the gold's sources (a file name or an article url)."""
+    if not item.sources:
+        return _same_file(entry["file"], item.source)
+    return any(entry.get("url") == s or _same_file(entry["file"], s) for s in item.sources)
+
+
+#: Which outcomes count as right for each expected one: a near miss may be refused or answered in part.
+RIGHT_OUTCOMES = {"answered": ("answered",), "partial": ("partial", "not_found"), "not_found": ("not_found",)}
+
+
+def _outcome(prediction: dict[str, Any]) -> str:
+    return prediction.get("outcome") or ("answered" if prediction["found"] else "not_found")
+
+
 def score_prediction(item: GoldItem, prediction: dict[str, Any]) -> dict[str, Any]:
     """Per-question measures of one prediction (the ``ask --json`` shape)."""
     scores: dict[str, Any] = {"answerable": item.answerable, "found": bool(prediction["found"])}
     scores["latency_ms"] = float(prediction["timings_ms"].get("total", 0.0))
+    scores["outcome"] = _outcome(prediction)
+    scores["kind"], scores["form"], scores["split"] = item.kind, item.form, item.split
+    if item.expect is not None:
+        scores["expect"] = item.expect
+        scores["outcome_correct"] = scores["outcome"] in RIGHT_OUTCOMES[item.expect]
     if not item.answerable:
         scores["no_answer_correct"] = not prediction["found"]
         scores["confidence"] = float(prediction.get("confidence", 0.0))
         return scores
     rank = None
     for position, passage in enumerate(prediction["retrieved"][:RANK_DEPTH], start=1):
-        if _same_file(passage["file"], item.source) and _contains_gold(passage["text"], item.answers):
+        if _from_source(passage, item) and _contains_gold(passage["text"], item.answers):
             rank = position
             break
     scores["rank"] = rank
@@ -108,13 +128,14 @@ def score_prediction(item: GoldItem, prediction: dict[str, Any]) -> dict[str, An
     scores["answer_contains_gold"] = found and _contains_gold(text, item.answers)
     scores["exact_match"] = exact_match(text, item.answers) if found else 0.0
     scores["f1"] = token_f1(text, item.answers) if found else 0.0
-    scores["citation_file"] = any(_same_file(c["file"], item.source) for c in prediction["citations"])
+    scores["citation_file"] = any(_from_source(c, item) for c in prediction["citations"])
     scores["citation_correct"] = any(
-        _same_file(c["file"], item.source) and _contains_gold(c["text"], item.answers) for c in prediction["citations"]
+        _from_source(c, item) and _contains_gold(c["text"], item.answers) for c in prediction["citations"]
     )
     scores["confidence"] = float(prediction.get("confidence", 0.0))
     focuses = [c.get("focus", c["text"]) for c in prediction["citations"]]
     scores["focus_contains_gold"] = found and any(_contains_gold(f, item.answers) for f in focuses)
+    scores["first_focus_contains_gold"] = found and bool(focuses) and _contains_gold(focuses[0], item.answers)
     scores["focus_chars"] = len(focuses[0]) if found and focuses else None
     scores["sentences_cited"] = len(prediction["citations"]) if found else 0
     return scores
@@ -153,7 +174,18 @@ def summarize(scores: list[dict[str, Any]]) -> dict[str, float]:
         "false_answer": mean([not s["no_answer_correct"] for s in unanswerable]),
         "latency_p50_ms": float(np.percentile(latencies, 50)) if latencies else float("nan"),
         "latency_p95_ms": float(np.percentile(latencies, 95)) if latencies else float("nan"),
+        **_outcome_metrics(scores),
     }
+
+
+def _outcome_metrics(scores: list[dict[str, Any]]) -> dict[str, float]:
+    """For gold questions with an expected outcome: the share given a right outcome, per expected outcome."""
+    out = {}
+    for expect in RIGHT_OUTCOMES:
+        expecting = [s["outcome_correct"] for s in scores if s.get("expect") == expect]
+        if expecting:
+            out[f"outcome_{expect}"] = float(np.mean(expecting))
+    return out
 
 
 _LABELS = {
@@ -177,6 +209,9 @@ _LABELS = {
     "false_answer": "false answers (not in the articles, answered)",
     "latency_p50_ms": "latency p50 (ms)",
     "latency_p95_ms": "latency p95 (ms)",
+    "outcome_answered": "expected answered: answered",
+    "outcome_partial": "expected partial (near miss): partial or refused",
+    "outcome_not_found": "expected not in the articles: refused",
 }
 
 
@@ -184,6 +219,8 @@ def format_table(metrics: dict[str, float]) -> str:
     """The metrics as a two-column Markdown table."""
     lines = ["| metric | value |", "|---|---|"]
     for key, label in _LABELS.items():
+        if key not in metrics:  # outcome measures: only for gold sets that expect outcomes
+            continue
         value = metrics[key]
         shown = str(int(value)) if key in {"questions", "answerable", "unanswerable"} else f"{value:.3f}"
         if key.startswith("latency") or key == "focus_median_chars":

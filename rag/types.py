@@ -13,6 +13,7 @@ from rag.answers.items import AnswerItem, Corroboration, ValueSources
 
 __all__ = [
     "ARTICLE_FIELDS",
+    "OUTCOMES",
     "Answer",
     "AnswerItem",
     "Citation",
@@ -221,9 +222,19 @@ class Citation:
         return replace(self, focus_start=start, focus_end=end, focus=text)
 
 
+#: What an answer is: the asked thing quoted, the subject found but the asked fact not, or nothing about it.
+OUTCOMES = ("answered", "partial", "not_found")
+
+
 @dataclass
 class Answer:
-    """An answer with its sources; ``found`` is False when the articles do not hold it."""
+    """An answer with its sources; ``found`` is False when the articles do not hold it.
+
+    ``outcome`` says which of :data:`OUTCOMES` it is (``partial``: the articles are about the question's
+    subject but do not state what was asked, ``missing``); ``kind`` is the question's kind
+    (:mod:`rag.answers.question`); ``nearest`` the passages closest to a question not answered, numbered
+    after ``citations`` — where to look next, not an answer.
+    """
 
     question: str
     answer: str
@@ -242,6 +253,20 @@ class Answer:
     items: list[AnswerItem] = field(default_factory=list)
     #: For a number, date or name asked: how many sources give each value (None when not read).
     corroboration: Corroboration | None = None
+    #: ``answered``, ``partial`` or ``not_found`` (from ``found`` when not given).
+    outcome: str = ""
+    #: The question's kind: ``factoid``, ``broad``, ``why`` or ``yesno`` (None when it was not read).
+    kind: str | None = None
+    #: For a partial answer, what was asked and is not in the articles.
+    missing: str | None = None
+    #: Under a partial answer or a refusal: the closest passages, not presented as an answer.
+    nearest: list[Citation] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.outcome:
+            self.outcome = "answered" if self.found else "not_found"
+        if self.outcome not in OUTCOMES:
+            raise ValueError(f"outcome {self.outcome!r}: expected one of {', '.join(OUTCOMES)}")
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``sanad ask --json``."""
@@ -249,11 +274,15 @@ class Answer:
             "question": self.question,
             "answer": self.answer,
             "found": self.found,
+            "outcome": self.outcome,
+            "kind": self.kind,
+            "missing": self.missing,
             "mode": self.mode,
             "confidence": round(self.confidence, 4),
             "citations": [c.to_dict() for c in self.citations],
             "items": [i.to_dict() for i in self.items],
             "corroboration": None if self.corroboration is None else self.corroboration.to_dict(),
+            "nearest": [c.to_dict() for c in self.nearest],
             "retrieved": [p.to_dict() for p in self.retrieved],
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
         }

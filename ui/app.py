@@ -161,7 +161,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 judgeable: Any = gr.skip()
                 if kind == "answer":
                     judgeable = [*judged, shown_answer(len(history), message, value)]
-                    turns = [*turns, [asdict(c) for c in value.citations]]
+                    turns = [*turns, [asdict(c) for c in [*value.citations, *value.nearest]]]
                     said = [*said, [message, value.answer]]
                     content, copied = render_chat_answer(value, len(turns) - 1, code), plain_answer(value)
                     first = f"cite:{len(turns) - 1}:{value.citations[0].n}" if value.citations else ""

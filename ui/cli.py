@@ -176,6 +176,7 @@ def _ask(assistant: Assistant, args: argparse.Namespace) -> int:
         return 0
     from rag.types import Answer
     from ui.api.replies import verified_differs
+    from ui.unanswered_view import nearest_heading
 
     shown: list[str] = []
     answer = None
@@ -192,9 +193,11 @@ def _ask(assistant: Assistant, args: argparse.Namespace) -> int:
         # llm mode: verification changed the model's text (markers removed, claims marked or dropped)
         print("\n— verified answer —")
         print(answer.answer)
-    if answer.citations:
+    if answer.citations or answer.nearest:
         print()
-        for citation in answer.citations:
+        for citation in [*answer.citations, *answer.nearest]:
+            if answer.nearest and citation is answer.nearest[0]:
+                print(f"— {nearest_heading(answer)} —")
             about = " · ".join(str(v) for v in (citation.name, citation.publisher, citation.published) if v)
             where = citation.file + (f" [{citation.record}]" if citation.record else "")
             where += f", p. {citation.page}" if citation.page else ""

@@ -13,6 +13,7 @@ from ui.articles import about_article, meta_html
 from ui.gathered_view import gathered_body, is_gathered
 from ui.labels import localise_reason
 from ui.quotes import cite_link, escape_text, focused_quote, linked_markers
+from ui.unanswered_view import plain_nearest, render_unanswered
 
 __all__ = [
     "cite_link",
@@ -103,8 +104,8 @@ def render_chat_answer(answer: Answer, turn: int, lang: str = "ar") -> str:
     answer is framed differently (``sanad-notfound``) and has no sources.
     """
     searched = render_searched(answer)
-    if not answer.found:
-        return f'{searched}<div dir="auto" class="sanad-notfound">\n\n⚠️ *{escape_text(answer.answer)}*\n\n</div>'
+    if not answer.found:  # a partial answer or a refusal, with the nearest passages
+        return render_unanswered(answer, turn, searched, lambda c: source_line(c, lang))
     numbers = {c.n for c in answer.citations}
     body = gathered_body(answer, turn) if is_gathered(answer) else linked_markers(_marked_answer(answer), turn, numbers)
     heading = _sources_heading(answer)
@@ -153,10 +154,10 @@ def render_searched(answer: Answer) -> str:
 def plain_answer(answer: Answer) -> str:
     """The answer with its sources as plain text (what "copy answer with sources" copies)."""
     if not answer.citations:
-        return answer.answer
+        return "\n".join([answer.answer, *plain_nearest(answer)])
     heading = _sources_heading(answer)
     sources = [f"[{c.n}] {_plain_about(c)}{c.file} ({c.start}–{c.end}): «{c.text}»" for c in answer.citations]
-    return "\n".join([answer.answer, "", f"{heading}:", *sources])
+    return "\n".join([answer.answer, "", f"{heading}:", *sources, *plain_nearest(answer)])
 
 
 def _plain_about(citation: Citation) -> str:

@@ -68,6 +68,10 @@ _DATE_WORDS = frozenset(
 )
 _TIME_WORDS = frozenset("صباحا مساء مساءا ظهرا فجرا ليلا عصرا منتصف الساعه noon midnight morning evening".split())
 _CLITICS = ("وال", "بال", "فال", "لل", "ال", "و", "ف", "ب", "ل")
+# Compared with normalised words: «مئة» is «ميه» once hamza forms are folded.
+_NUMBER_WORDS, _DATE_WORDS, _TIME_WORDS = (
+    frozenset(normalize(" ".join(words)).split()) for words in (_NUMBER_WORDS, _DATE_WORDS, _TIME_WORDS)
+)
 
 
 @dataclass(frozen=True)

@@ -257,16 +257,15 @@ class ExtractiveAnswerer:
         return max(((i, cls._confidence(question, scored, i)) for i in choices), key=lambda c: c[1], default=(0, 0.0))
 
     def answer(
-        self, question: str, query_embedding: Sequence[float], passages: Sequence[Passage]
+        self, question: str, query_embedding: Sequence[float], passages: Sequence[Passage], threshold: float | None = None
     ) -> tuple[str, bool, list[Citation], float]:
         """Return ``(answer text, found, citations, confidence)``.
 
         Each quoted sentence is followed by ``[n]``; citation ``n`` is that sentence's
-        exact span in its file.
-        """
+        exact span in its file; ``threshold``: the least confidence to answer (default ``answer.min_confidence``)."""
         scored = self.score_sentences(question, query_embedding, passages)
         best, confidence, readings = self._choose(question, scored)
-        if confidence < self.threshold:
+        if confidence < (self.threshold if threshold is None else threshold):
             return not_found_message(question), False, [], confidence
         question_tokens, needs = content_tokens(question), analyse_question(question)
         chosen = [best]

@@ -1,7 +1,8 @@
 """The answer step: from a question's retrieved passages to an :class:`rag.types.Answer`.
 
 Extractive (no LLM): the best-supported sentences, quoted. llm mode: the same evidence test
-first, then the model's streamed answer, verified (:mod:`rag.generate`).
+first, then the model's streamed answer, verified (:mod:`rag.generate`). Each question is read first
+(:mod:`rag.answers.question`) and answered in the form its kind calls for (:mod:`rag.answers.forms`).
 """
 
 from __future__ import annotations
@@ -11,16 +12,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rag.answers.checks import fact_checks
 from rag.answers.extractive import ExtractiveAnswerer
+from rag.answers.forms import brief, nearest, partial
+from rag.answers.question import Question, read_question
+from rag.answers.subject import Subject
+from rag.answers.typed import typed_fact
 from rag.gather.answer import WideReading, agreed, gather, read_wide
 from rag.messages import not_found_message
 from rag.retrieve import Retrieval
-from rag.types import Answer, AnswerItem, Citation, SearchFilters
+from rag.types import Answer, AnswerItem, Citation, Corroboration, SearchFilters
 
 if TYPE_CHECKING:
     from rag.generate import LLMAnswerer
 
-__all__ = ["Asked", "extractive_answer", "generated_answer"]
+__all__ = ["WHY_FLOOR", "Asked", "extractive_answer", "generated_answer"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,10 @@ class Asked:
     filters: SearchFilters | None = None
 
 
+#: A why/how question is answered from this confidence: its answer seldom repeats the question's words.
+WHY_FLOOR = 0.2
+
+
 def _ms(start: float, end: float) -> float:
     return (end - start) * 1000
 
@@ -49,13 +59,29 @@ def _retrieval_timings(retrieval: Retrieval) -> dict[str, float]:
     return {f"retrieve_{k}": v for k, v in retrieval.timings_ms.items()}
 
 
-def extractive_answer(asked: Asked, answerer: ExtractiveAnswerer) -> Iterator[str | Answer]:
-    """The quoted answer's text, then the :class:`Answer`."""
+@dataclass(frozen=True)
+class _Reply:
+    """The extractive answer's parts, before timings (what both modes start from)."""
+
+    text: str
+    found: bool
+    citations: list[Citation]
+    confidence: float
+    question: Question
+    outcome: str
+    items: list[AnswerItem]
+    corroboration: Corroboration | None = None
+    missing: str | None = None
+    nearest: list[Citation] | None = None
+
+
+def _quoted_fact(asked: Asked, answerer: ExtractiveAnswerer, question: Question) -> tuple[_Reply, WideReading | None]:
+    """The single answer (gathered, when the passages hold several), or a refusal: factoid, why and yes/no."""
     retrieval = asked.retrieval
-    retrieved_at = time.perf_counter()
-    text, found, citations, confidence = answerer.answer(asked.searched, retrieval.query_embedding, retrieval.passages)
-    if not found and asked.filters is not None and asked.filters.active and text == not_found_message(asked.searched):
-        text = not_found_message(asked.searched, asked.filters)
+    threshold = min(answerer.threshold, WHY_FLOOR) if question.kind == "why" else None
+    text, found, citations, confidence = answerer.answer(
+        asked.searched, retrieval.query_embedding, retrieval.passages, threshold
+    )
     items = [AnswerItem(c.text, (c.n,), confidence) for c in citations]
     corroboration = None
     gathering, wide = answerer.config.gather, None  # the passages' sentences are read once, for both steps
@@ -64,61 +90,91 @@ def extractive_answer(asked: Asked, answerer: ExtractiveAnswerer) -> Iterator[st
         agreeing = agreed(answerer, asked.searched, retrieval.query_embedding, retrieval.passages, wide)
         if agreeing is not None:
             (citations, confidence), found = agreeing, True
+    if not found:  # a sentence stating the asked fact, tied to the asked attribute
+        typed = typed_fact(answerer, question, retrieval.query_embedding, retrieval.passages)
+        if typed is not None:
+            (citations, confidence), found = typed, True
+            text = "\n".join(f"{c.text} [{c.n}]" for c in citations)
+    if found and not fact_checks(question, citations, retrieval.passages, answerer.idf):
+        found = False  # the sentence lacks the asked kind of fact, or names another place or day
     if found and gathering:
         embedding, passages = retrieval.query_embedding, retrieval.passages
-        got = gather(answerer, asked.searched, embedding, passages, citations, confidence, wide)
+        got = gather(answerer, asked.searched, embedding, passages, citations, confidence, wide, question)
         text, citations, items, corroboration = got.text, got.citations, got.items, got.corroboration
+    outcome = "answered" if found else "not_found"
+    return _Reply(text, found, citations, confidence, question, outcome, items, corroboration), wide
+
+
+def _reply(asked: Asked, answerer: ExtractiveAnswerer) -> tuple[_Reply, WideReading | None]:
+    """The answer form the question's kind calls for (:mod:`rag.answers.forms`): a brief, the asked fact, a
+    partial answer, or a refusal with the nearest passages."""
+    retrieval = asked.retrieval
+    question = read_question(asked.searched)
+    subject = Subject(question, retrieval.passages, answerer.idf)
+    wide = None
+    if question.kind == "broad" or not question.arabic:
+        wide = read_wide(answerer, asked.searched, retrieval.query_embedding, retrieval.passages)
+        subject.weigh((s.passage, s.dense) for s in wide.scored)
+    if question.kind == "broad":
+        got = brief(answerer, question, wide.scored, subject)
+        if got is not None:
+            return _Reply(got.text, True, got.citations, got.confidence, question, "answered", got.items), wide
+        reply = _Reply("", False, [], 0.0, question, "not_found", [])
+    else:
+        reply, wide = _quoted_fact(asked, answerer, question)
+        if reply.found:
+            return reply, wide
+    wide = wide or read_wide(answerer, asked.searched, retrieval.query_embedding, retrieval.passages)
+    if question.kind != "broad" and question.arabic:  # English shares no words to tell a subject by
+        half = partial(answerer, question, wide.scored, subject)
+        if half is not None:
+            return _Reply(
+                half.text, False, half.citations, reply.confidence, question, "partial", [],
+                missing=half.missing, nearest=nearest(wide.scored, len(half.citations) + 1, half.citations),
+            ), wide
+    message = not_found_message(asked.searched, asked.filters)
+    return _Reply(message, False, [], reply.confidence, question, "not_found", [], nearest=nearest(wide.scored)), wide
+
+
+def extractive_answer(asked: Asked, answerer: ExtractiveAnswerer) -> Iterator[str | Answer]:
+    """The quoted answer's text, then the :class:`Answer`."""
+    retrieved_at = time.perf_counter()
+    reply, _ = _reply(asked, answerer)
     done = time.perf_counter()
-    yield text
+    yield reply.text
     yield Answer(
         question=asked.question,
-        answer=text,
-        found=found,
-        citations=citations,
-        items=items,
-        corroboration=corroboration,
-        retrieved=retrieval.passages,
+        answer=reply.text,
+        found=reply.found,
+        citations=reply.citations,
+        items=reply.items,
+        corroboration=reply.corroboration,
+        retrieved=asked.retrieval.passages,
         timings_ms={
             "retrieve": _ms(asked.started, retrieved_at),
             "answer": _ms(retrieved_at, done),
             "total": _ms(asked.started, done),
-            **_retrieval_timings(retrieval),
+            **_retrieval_timings(asked.retrieval),
         },
-        confidence=confidence,
+        confidence=reply.confidence,
         standalone_question=asked.standalone_question,
+        outcome=reply.outcome,
+        kind=reply.question.kind,
+        missing=reply.missing,
+        nearest=reply.nearest or [],
     )
-
-
-def _grouped_items(asked: Asked, answerer: ExtractiveAnswerer, wide: WideReading | None) -> list[list[Citation]]:
-    """llm mode: the distinct answers a gathered answer finds (each the citations stating it), for the prompt;
-    ``wide``: the passages' sentences when they were already read."""
-    if not answerer.config.gather:
-        return []
-    embedding, passages = asked.retrieval.query_embedding, asked.retrieval.passages
-    _, found, single, confidence = answerer.answer(asked.searched, embedding, passages)
-    wide = wide if wide is not None else read_wide(answerer, asked.searched, embedding, passages)
-    if not found:
-        agreeing = agreed(answerer, asked.searched, embedding, passages, wide)
-        if agreeing is None:
-            return []
-        single, confidence = agreeing
-    got = gather(answerer, asked.searched, embedding, passages, single, confidence, wide)
-    cited = {c.n: c for c in got.citations}
-    return [[cited[n] for n in item.citations] for item in got.items]
 
 
 def generated_answer(asked: Asked, answerer: ExtractiveAnswerer, generator: LLMAnswerer) -> Iterator[str | Answer]:
     """llm mode: the model's tokens as they arrive, then its verified :class:`Answer`.
 
-    The extractive answer's evidence test comes first: when no retrieved sentence supports the
-    question, the model is not asked (it would only have nothing, or something invented, to say).
+    The question is read as in extractive mode first: when the articles answer it (a quoted fact, or a brief
+    for a broad question), the model writes from the passages with those sentences as the prompt's items; a
+    partial answer or a refusal is given as it is — the model is not asked (it would only have nothing, or
+    something invented, to say).
     """
     retrieval, passages = asked.retrieval, asked.retrieval.passages
-    supported, confidence = answerer.supported(asked.searched, retrieval.query_embedding, passages)
-    wide = None  # the passages' sentences, read once for agreeing outlets and the grouped items
-    if not supported and answerer.config.gather:  # outlets agreeing on the asked figure, as in extractive mode
-        wide = read_wide(answerer, asked.searched, retrieval.query_embedding, passages)
-        supported = agreed(answerer, asked.searched, retrieval.query_embedding, passages, wide) is not None
+    reply, _ = _reply(asked, answerer)
     timings = {
         "rewrite": _ms(asked.started, asked.rewritten_at),
         "retrieve": _ms(asked.rewritten_at, time.perf_counter()),
@@ -127,20 +183,25 @@ def generated_answer(asked: Asked, answerer: ExtractiveAnswerer, generator: LLMA
     common = {
         "question": asked.question,
         "retrieved": passages,
-        "confidence": confidence,
+        "confidence": reply.confidence,
         "mode": "llm",
         "standalone_question": asked.standalone_question,
+        "kind": reply.question.kind,
     }
-    if not supported:
+    if not reply.found:
         timings["total"] = _ms(asked.started, time.perf_counter())
-        message = not_found_message(asked.searched, asked.filters)
-        yield message
+        yield reply.text
         skipped = {"model": generator.config.model, "skipped": "no retrieved passage supports the question"}
-        yield Answer(answer=message, found=False, timings_ms=timings, generation=skipped, **common)
+        yield Answer(
+            answer=reply.text, found=False, citations=reply.citations, timings_ms=timings, generation=skipped,
+            outcome=reply.outcome, missing=reply.missing, nearest=reply.nearest or [], **common,
+        )
         return
     from rag.generate import Generated  # llm mode only: not imported by extractive start-up
 
-    for piece in generator.stream(asked.searched, passages, _grouped_items(asked, answerer, wide)):
+    cited = {c.n: c for c in reply.citations}
+    grouped = [[cited[n] for n in item.citations] for item in reply.items] if len(reply.items) > 1 else []
+    for piece in generator.stream(asked.searched, passages, grouped):
         if isinstance(piece, Generated):
             timings.update(piece.timings_ms)
             timings["total"] = _ms(asked.started, time.perf_counter())

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 from ingest.chunker import Span
 from ingest.textnorm import content_tokens, is_arabic
+from rag.answers.checks import same_event
 from rag.answers.evidence import analyse_question
+from rag.answers.question import Question, read_question
 from rag.answers.extractive import ExtractiveAnswerer, ScoredSentence
 from rag.answers.focus import clauses, focus_of
 from rag.answers.items import AnswerItem, Corroboration
@@ -73,9 +75,12 @@ def gather(
     single: Sequence[Citation],
     confidence: float,
     wide: WideReading | None = None,
+    reading_of: Question | None = None,
 ) -> Gathered:
     """Every distinct answer in the retrieved ``passages`` (at most :data:`WIDE`), beginning with the single answer's
-    sentences (``single``, quoted with ``confidence``); ``wide`` when they were already read."""
+    sentences (``single``, quoted with ``confidence``); ``wide`` when they were already read. ``reading_of``: the
+    question as read (:mod:`rag.answers.question`); values are compared only when they are about the event it
+    names (:func:`rag.answers.checks.same_event`)."""
     reading = wide if wide is not None else read_wide(answerer, question, query_embedding, passages)
     scored = reading.scored
     by_key = {_key(s): s for s in scored}
@@ -97,7 +102,7 @@ def gather(
     as_before = all(len(g.members) == 1 for g in groups) and {g.members[0] for g in groups} == set(range(len(first)))
     if as_before and len(valued) < 2:  # nothing gathered, nothing to compare
         return _unchanged(single, confidence)
-    return _compose(answerer, question, sentences, groups, len(first))
+    return _compose(answerer, question, sentences, groups, len(first), reading_of or read_question(question))
 
 
 #: A number, date or name question the single answer refuses is answered when at least AGREE_OUTLETS
@@ -170,6 +175,7 @@ def _compose(
     sentences: Sequence[ScoredSentence],
     groups: Sequence[Group],
     single: int,
+    reading_of: Question,
 ) -> Gathered:
     """The gathered answer of ``groups`` of ``sentences`` (the first ``single`` of them the single answer's)."""
     tokens, needs = content_tokens(question), analyse_question(question)
@@ -198,7 +204,7 @@ def _compose(
                 key=value.key if value is not None else None,
             )
         )
-        if value is not None:
+        if value is not None and _one_event(reading_of, question, sentences[group.members[0]], value):
             outlets = {c.publisher or c.file for c in citations if c.n in numbers}
             values.append((shown or value.text, value.key, tuple(numbers), set(group.articles), outlets))
     arabic = is_arabic(question)
@@ -233,6 +239,13 @@ def _with_noun(value: Value, sentence: str) -> str:
     if sentence[value.end] == ")":  # «(77) خطبة» is shown «77 خطبة»
         return f"{value.text} {after[1]}"
     return sentence[value.start : after.end()]
+
+
+def _one_event(reading_of: Question, question: str, sentence: ScoredSentence, value: Value) -> bool:
+    """True when ``value`` in ``sentence`` is about the event the question names (its clause, or its sentence)."""
+    clause = _value_clause(question, sentence, value)
+    text = sentence.span.text
+    return same_event(reading_of, clause.text if clause is not None else text, text)
 
 
 def _value_clause(question: str, sentence: ScoredSentence, value: Value) -> Span | None:

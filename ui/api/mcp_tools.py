@@ -68,8 +68,19 @@ class AskResult(BaseModel):
 
     answer: str
     found: bool
+    outcome: str = Field(
+        "answered",
+        description="answered; partial (the articles are about the subject but do not state what was asked: "
+        "`missing`); or not_found.",
+    )
+    kind: str | None = Field(None, description="The question's kind: factoid, broad, why or yesno.")
+    missing: str | None = Field(None, description="For a partial answer: what was asked and is not in the articles.")
     confidence: float
     citations: list[CitationOut]
+    nearest: list[CitationOut] = Field(
+        default_factory=list,
+        description="Under a partial answer or not_found: the closest passages (where to look, not an answer).",
+    )
     standalone_question: str | None = Field(None, description="What was searched when the question was a follow-up.")
     items: list[dict[str, Any]] = Field(
         default_factory=list,
@@ -167,8 +178,12 @@ def build_mcp(assistant: Assistant, slots: AnswerSlots) -> MCPServer:
         return AskResult(
             answer=reply.answer,
             found=reply.found,
+            outcome=reply.outcome,
+            kind=reply.kind,
+            missing=reply.missing,
             confidence=round(reply.confidence, 4),
             citations=[CitationOut(**c.to_dict()) for c in reply.citations],
+            nearest=[CitationOut(**c.to_dict()) for c in reply.nearest],
             standalone_question=reply.standalone_question,
             items=[i.to_dict() for i in reply.items],
             corroboration=None if reply.corroboration is None else reply.corroboration.to_dict(),

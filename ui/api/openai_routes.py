@@ -4,7 +4,9 @@ The last user message is the question and the earlier ones its history. The repl
 the ``[n]`` markers and ends with a numbered sources list (so plain clients show sources); the
 response also carries a top-level ``citations`` array with the objects of ``sanad ask --json``
 (in a stream: on the last chunk before ``data: [DONE]``), and a ``sanad`` object with ``found``,
-``confidence``, ``mode`` and ``standalone_question``.
+``outcome`` (answered / partial / not_found), the question's ``kind``, ``missing`` (what a partial answer
+lacks), ``nearest`` (the passages closest to a question not answered), ``confidence``, ``mode`` and
+``standalone_question``.
 """
 
 from __future__ import annotations
@@ -77,6 +79,10 @@ def _extras(answer: Answer) -> dict[str, Any]:
         "citations": [c.to_dict() for c in answer.citations],
         "sanad": {
             "found": answer.found,
+            "outcome": answer.outcome,
+            "kind": answer.kind,
+            "missing": answer.missing,
+            "nearest": [c.to_dict() for c in answer.nearest],
             "confidence": round(answer.confidence, 4),
             "mode": answer.mode,
             "standalone_question": answer.standalone_question,

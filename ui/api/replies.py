@@ -6,14 +6,15 @@ import re
 from typing import Any
 
 from ingest.textnorm import is_arabic
-from rag.types import Answer
+from rag.types import Answer, Citation
 
 __all__ = ["answer_with_sources", "history_turns", "sources_block", "verified_differs", "verified_note"]
 
 _HEADINGS = {"ar": "المصادر:", "en": "Sources:"}
+_NEAREST = {"ar": "الأقرب في المقالات (ليست إجابة):", "en": "Closest in the articles (not an answer):"}
 _VERIFIED = {"ar": "— الإجابة بعد التحقق —", "en": "— verified answer —"}
 #: Where a sources block starts inside an earlier answer sent back as history.
-_BLOCK_START = re.compile(r"\n\n(?:المصادر|Sources):\n\[1\] ")
+_BLOCK_START = re.compile(r"\n\n(?:المصادر|Sources|الأقرب في المقالات \(ليست إجابة\)|Closest in the articles \(not an answer\)):\n\[1\] ")
 _QUOTE_CHARS = 160
 
 
@@ -22,22 +23,28 @@ def _lang(answer: Answer) -> str:
 
 
 def sources_block(answer: Answer) -> str:
-    """``\\n\\nSources:\\n[1] file · start–end · «quote»`` (in the question's language); "" without citations."""
-    if not answer.citations:
-        return ""
-    lines = [_HEADINGS[_lang(answer)]]
-    for citation in answer.citations:
-        quote = citation.focus or citation.text
-        if len(quote) > _QUOTE_CHARS:
-            quote = quote[: _QUOTE_CHARS - 1].rstrip() + "…"
-        where = [citation.name, citation.publisher, citation.published, citation.file]
-        if citation.record is not None:
-            where.append(f"#{citation.record}")
-        if citation.page is not None:
-            where.append(f"p. {citation.page}")
-        label = " · ".join(str(part) for part in where if part)
-        lines.append(f"[{citation.n}] {label} · {citation.start}–{citation.end} · «{quote}»")
-    return "\n\n" + "\n".join(lines)
+    """``\\n\\nSources:\\n[1] file · start–end · «quote»`` (in the question's language), then under a partial
+    answer or a refusal the nearest passages, headed as not an answer; "" when there are none."""
+    blocks = []
+    if answer.citations:
+        blocks.append("\n".join([_HEADINGS[_lang(answer)], *map(_source_line, answer.citations)]))
+    if answer.nearest:
+        blocks.append("\n".join([_NEAREST[_lang(answer)], *map(_source_line, answer.nearest)]))
+    return "".join(f"\n\n{block}" for block in blocks)
+
+
+def _source_line(citation: Citation) -> str:
+    """One source: ``[n] headline · outlet · date · file · start–end · «quote»``."""
+    quote = citation.focus or citation.text
+    if len(quote) > _QUOTE_CHARS:
+        quote = quote[: _QUOTE_CHARS - 1].rstrip() + "…"
+    where = [citation.name, citation.publisher, citation.published, citation.file]
+    if citation.record is not None:
+        where.append(f"#{citation.record}")
+    if citation.page is not None:
+        where.append(f"p. {citation.page}")
+    label = " · ".join(str(part) for part in where if part)
+    return f"[{citation.n}] {label} · {citation.start}–{citation.end} · «{quote}»"
 
 
 def answer_with_sources(answer: Answer) -> str:
