@@ -19,6 +19,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from ingest.errors import SanadError
 from ingest.manifest import FileRecord, Manifest
+from rag.answers.dialect import standardise
 from rag.answers.step import Asked, extractive_answer, generated_answer
 from rag.config import ConfigError, SanadConfig, load_config
 from rag.corpus import add_to_corpus
@@ -288,6 +289,7 @@ class Assistant:
         generator = self.generator if mode == "llm" else None  # a model that cannot be built stops here
         rewrite = generator.rewrite if generator is not None and self.config.llm.rewrite_followups else None
         standalone = standalone_question(text, history, rewrite)[:MAX_QUESTION_CHARS]  # ``text`` without history
+        standalone = standardise(standalone)  # dialect question words read as standard («شو صار بحمص؟»)
         rewritten = time.perf_counter()
         retrieval, answerer = self.reader.retrieve(standalone, top_k, filters)
         rewritten_to = standalone if standalone != text else None

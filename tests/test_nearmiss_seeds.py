@@ -42,7 +42,9 @@ def test_near_miss_questions_are_refused_and_answerable_ones_answered(seed_assis
     assert from_issue >= 3, from_issue
 
 
-def test_a_refusal_still_shows_the_closest_passages(seed_assistant: Assistant) -> None:
+def test_a_near_miss_says_what_the_articles_hold_and_what_they_lack(seed_assistant: Assistant) -> None:
     answer = seed_assistant.ask("كم عمر الرئيس الفرنسي فرنسوا هولاند؟")
-    assert not answer.found and not answer.citations
-    assert any("هولاند" in p.text for p in answer.retrieved)  # the topic was found; the fact was not
+    assert not answer.found and answer.outcome == "partial"  # the topic was found; the fact was not
+    assert answer.citations and all("هولاند" in c.text for c in answer.citations)
+    assert answer.answer.startswith("تذكر المقالات") and "لكنها لا تذكر" in answer.answer and "عمر" in answer.missing
+    assert answer.nearest and {c.n for c in answer.nearest}.isdisjoint({c.n for c in answer.citations})

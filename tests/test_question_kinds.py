@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answers.checks import same_event
+from rag.answers.checks import same_event, value_window
 from rag.answers.dialect import is_dialect, standardise
 from rag.answers.question import read_question
 from rag.answers.subject import matches
@@ -85,8 +85,13 @@ def test_stems_of_one_word_match_and_other_places_do_not() -> None:
 
 def test_values_are_compared_only_for_the_event_the_question_names() -> None:
     question = read_question("كم شخصا قتل في دمشق؟")
-    damascus = "قتل 3 أشخاص وأصيب 22 آخرون بجروح، أمس، إثر سقوط قذائف هاون في دمشق القديمة"
+    damascus = "قتل 3 أشخاص وأصيب 22 آخرون بجروح، أمس، إثر سقوط قذائف هاون في دمشق القديمة، فيما سمع دوي انفجارات في حمص"
     syria = "قُتِلَ الجمعة 29 شخصا في اشتباكات وقصف في مناطق سورية مختلفة، في حين دارت اشتباكات في أحد أحياء دمشق"
-    assert same_event(question, "قتل 3 أشخاص وأصيب 22 آخرون بجروح", damascus)
-    assert not same_event(question, "قُتِلَ الجمعة 29 شخصا في اشتباكات وقصف في مناطق سورية مختلفة", syria)
-    assert same_event(read_question("كم شخصا قتل؟"), "قُتِلَ الجمعة 29 شخصا", syria)  # no constraint named
+    def idf(token: str) -> float:  # place names are rare, other words common (BM25's IDF in the product)
+        return 5.0 if token in {"دمشق", "حمص", "سور", "\u0000unseen"} else 1.0
+
+    assert same_event(question, *value_window(damascus, damascus.index("3")), idf)
+    assert not same_event(question, *value_window(syria, syria.index("29")), idf)
+    assert same_event(read_question("كم شخصا قتل؟"), *value_window(syria, syria.index("29")), idf)  # none named
+    # the 22 wounded are Damascus's: Homs is named only after them
+    assert not same_event(read_question("كم عدد الجرحى في حمص؟"), *value_window(damascus, damascus.index("22")), idf)

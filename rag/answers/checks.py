@@ -12,19 +12,22 @@ from collections.abc import Callable, Sequence
 import re
 
 from ingest.textnorm import content_tokens, normalize
+from ingest.chunker import Span
 from rag.answers.evidence import analyse_question, supplies
-from rag.answers.question import Question, read_constraints
+from rag.answers.focus import clauses
+from rag.answers.question import EVENT_WORDS, GENERIC_PLACES, Constraint, Question, read_constraints
 from rag.answers.subject import article_key, constraint_met, matched
 from rag.gather.values import asked_values
 from rag.types import Citation, Passage
 
-__all__ = ["fact_checks", "same_event"]
+__all__ = ["fact_checks", "named_places", "same_event", "tied_to_event", "value_window"]
 
 
 def fact_checks(
     question: Question, citations: Sequence[Citation], passages: Sequence[Passage], idf: Callable[[str], float]
 ) -> bool:
-    """True when the first citation answers ``question`` (always for why and yes/no questions)."""
+    """True when the first citation answers ``question`` (always for why and yes/no questions): it holds the asked
+    kind (a number, a date, a name), and the places the question names are in its sentence or article."""
     if question.kind != "factoid" or not citations:
         return True
     first = citations[0]
@@ -40,7 +43,9 @@ def fact_checks(
     for passage in passages:
         if article_key(passage) == (first.file, first.record):
             article |= content_tokens(f"{passage.context}\n{passage.title}\n{passage.text}")
-    return all(constraint_met(c, article) for c in question.constraints)
+    if not tied_to_event(question, first, idf):
+        return False
+    return all(constraint_met(c, article) for c in named_places(question, idf))
 
 
 #: A word this much rarer than the rarest known (share of an unseen word's IDF) reads as a name.
@@ -65,22 +70,69 @@ def _names_something(question: Question, sentence: str, idf: Callable[[str], flo
 
 def _counts_asked(question: Question) -> bool:
     """A number question naming what it counts («كم دولة», «عدد القتلى»)."""
-    return bool(re.search(r"(^|\s)(ب?كم|عدد) \S", normalize(question.standard)))
+    found = re.search(r"(?:^|\s)(?:ب?كم|عدد) (\S+)", normalize(question.standard))
+    return found is not None and bool(content_tokens(found[1]))
 
 
-def same_event(question: Question, clause: str, sentence: str) -> bool:
-    """True when a value stated in ``clause`` (of ``sentence``) is about the event the question names: each
-    constraint is met in the clause, or in the sentence when the clause names no other place, day or actor
-    of its kind («قُتِلَ الجمعة 29 شخصا في مناطق سورية مختلفة» is not a toll «في دمشق», though the sentence
-    goes on to name Damascus). Always True for a question naming no constraint."""
-    if not question.constraints:
+def value_window(text: str, at: int) -> tuple[str, str]:
+    """The clause of sentence ``text`` holding character ``at`` (a value), and the rest of the sentence after it."""
+    parts = clauses(Span(text, 0, len(text)))
+    clause = next((c for c in parts if c.start <= at < c.end), None)
+    if clause is None:
+        return text, ""
+    return clause.text, text[clause.end :]
+
+
+
+
+def named_places(question: Question, idf: Callable[[str], float]) -> list[Constraint]:
+    """The places the question names by name («دمشق» in «في قصف مدينة دمشق», «العند» in «في معارك العند»,
+    «جازان»; not «البئر» when wells are common): each constraint's rare words after an event or generic noun."""
+    named = (_name_of(c, idf) for c in question.constraints if c.kind in ("place", "event"))
+    return [c for c in named if c is not None]
+
+
+def _name_of(constraint: Constraint, idf: Callable[[str], float]) -> Constraint | None:
+    words = constraint.text.split()
+    while words and normalize(words[0]).removeprefix("ال") in GENERIC_PLACES | EVENT_WORDS:
+        words = words[1:]
+    threshold = _RARE * idf("\u0000unseen")
+    tokens = frozenset(t for t in content_tokens(" ".join(words)) if idf(t) >= threshold)
+    return Constraint("place", " ".join(words), tokens) if tokens else None
+
+
+def same_event(question: Question, clause: str, after: str, idf: Callable[[str], float]) -> bool:
+    """True when a value stated in ``clause`` is about the place the question names: the clause names it; or the
+    clause names no other place («في …») and the first place named ``after`` it is the question's
+    («قُتِلَ الجمعة 29 شخصا في مناطق سورية مختلفة» is not a toll «في دمشق», though the sentence goes on to name
+    Damascus; in «أصيب 22 … في دمشق القديمة، فيما سمع دوي انفجارات في حمص» the 22 are Damascus's); a sentence
+    naming no place is taken as its article's. Always True for a question naming no place."""
+    places = named_places(question, idf)
+    if not places:
         return True
-    own = read_constraints(clause)
-    clause_tokens, sentence_tokens = content_tokens(clause), content_tokens(sentence)
-    for constraint in question.constraints:
-        if constraint_met(constraint, clause_tokens):
+    own, following = _located(clause, idf), _located(after, idf)
+    clause_tokens = content_tokens(clause)
+    for place in places:
+        if matched(place.tokens, clause_tokens):
             continue
-        other = any(c.kind == constraint.kind and not matched(c.tokens, constraint.tokens) for c in own)
-        if other or not constraint_met(constraint, sentence_tokens):
+        if any(not matched(c.tokens, place.tokens) for c in own):
+            return False
+        if following and not matched(place.tokens, following[0].tokens):  # the sentence goes on to another place
             return False
     return True
+
+
+def _located(text: str, idf: Callable[[str], float]) -> list[Constraint]:
+    """The places named «في …» in ``text`` (as :func:`named_places` reads a question's), in order."""
+    phrases = [c for c in read_constraints(text) if re.search(rf"(^|\s)في\s+{re.escape(c.text)}", text)]
+    named = (_name_of(c, idf) for c in phrases if c.kind in ("place", "event"))
+    return [c for c in named if c is not None]
+
+
+def tied_to_event(question: Question, citation: Citation, idf: Callable[[str], float]) -> bool:
+    """For a number or date question naming a place or day: some value tied to the asked attribute in the cited
+    sentence is stated of that event (:func:`same_event`); True when no tied value is read."""
+    if question.slot not in ("number", "date") or not question.constraints or not question.arabic:
+        return True
+    tied = [v for v in asked_values(question.standard, citation.text, citation.published) if v.score > 0]
+    return not tied or any(same_event(question, *value_window(citation.text, v.start), idf) for v in tied)

@@ -64,8 +64,8 @@ def _on_subject(sentence: ScoredSentence, question: Question, subject: Subject) 
     if not question.arabic:  # no shared words: the encoder's support alone
         return sentence.dense >= ENGLISH_ABOUT
     tokens = content_tokens(sentence.span.text)
-    if question.focus:  # «ما موقف روسيا…»: a sentence naming Russia
-        return bool(matched(question.focus, tokens))
+    if question.focus and matched(question.focus, tokens):  # «ما موقف روسيا…»: a sentence naming Russia
+        return True
     if not subject.tokens:
         return bool(tokens & question.attribute) or not question.attribute
     return matches(subject.distinctive, tokens) or subject.share(tokens) >= ABOUT_SHARE

@@ -30,7 +30,7 @@ from ingest.textnorm import content_tokens, is_arabic, normalize
 from rag.answers.dialect import standardise
 from rag.answers.evidence import analyse_question
 
-__all__ = ["KINDS", "Constraint", "Question", "read_constraints", "read_question"]
+__all__ = ["EVENT_WORDS", "GENERIC_PLACES", "KINDS", "Constraint", "Question", "read_constraints", "read_question"]
 
 #: The kinds of question, each with its answer form.
 KINDS = ("factoid", "broad", "why", "yesno")
@@ -54,6 +54,8 @@ _BROAD_AR = [
     rf"^(ما|ما هي|ماهي|اي|ايه|من) {_GROUPS}",
     rf"^(من|ما) (هم|هي) {_GROUPS}",
     r"^(حدثني|اخبرني|لخص|تحدث|اعطني|قدم) ",
+    r"^(ما|ماهي|ما هي) (اخر|احدث|اهم|ابرز|جديد|مجمل) ",
+    r"^(ما|ماهي|ما هي) ال\S+(ات|ون|ين) (التي|الذي|الذين|اللتي)",
     r"^كيف (رد|ردت|ردوا|تعامل|تعاملت|وصف|وصفت|علق|علقت|استقبل|استقبلت|تفاعل|تفاعلت|تطور|تطورت|كان|كانت)",
 ]
 _BROAD_EN = [
@@ -72,9 +74,17 @@ _ORGANISATION = (
     r"^(ما|اي|ايه|من) (هي )?(الجهه|المنظمه|الحزب|الجماعه|الفصيل|التنظيم|الهيئه|المؤسسه|الشركه|الوزاره|"
     r"الصحيفه|الوكاله|المجموعه|الكتيبه|اللواء)|^(which|what) (organi[sz]ation|group|party|agency|company|ministry)"
 )
-#: Broad openings followed by who or what the question is about («ما موقف روسيا…», «ماذا حدث في حمص»):
-#: its first content word is the question's ``focus``.
-_FOCUSED = [re.compile(p) for p in (_BROAD_AR[:4] + _BROAD_AR[6:])]
+#: Broad openings asking what someone said, did, demanded or thinks («ما موقف روسيا…», «ماذا قال المجلس…»,
+#: «كيف ردت الحكومة…»): the first content word after them is the question's ``focus``, its actor.
+_FOCUSED = [
+    re.compile(p)
+    for p in (
+        rf"^(ماذا|بماذا|ما الذي|ما ذا) {_SAID}",
+        r"^(ما|ماذا) (هو |هي )?(موقف|مواقف|راي|اراء|رد|ردود|رده|مطالب)",
+        r"^كيف (رد|ردت|ردوا|تعامل|تعاملت|علق|علقت|استقبل|استقبلت|تفاعل|تفاعلت)",
+        r"^what (did|does|do|has|have|had)",
+    )
+]
 _PATTERNS = {
     "broad": [re.compile(p) for p in _BROAD_AR + _BROAD_EN],
     "why": [re.compile(_WHY_AR), re.compile(_WHY_EN)],
@@ -83,7 +93,7 @@ _PATTERNS = {
 _ORGANISATION_PATTERN = re.compile(_ORGANISATION)
 
 # Constraints: a preposition and the words after it, up to the next preposition or the end.
-_PREPOSITIONS = frozenset("في خلال امام قرب داخل عند منذ لدي ضد بحق in at on during near against since".split())
+_PREPOSITIONS = frozenset("في علي الي خلال امام قرب داخل عند منذ لدي ضد بحق in at on during near against since".split())
 _DAY_WORDS = frozenset(
     "يوم امس اليوم غدا الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه السبت ليله صباح مساء شهر عام سنه "
     "يناير فبراير مارس ابريل مايو يونيو يوليو اغسطس سبتمبر اكتوبر نوفمبر ديسمبر "
@@ -96,8 +106,14 @@ _EVENT_WORDS = frozenset(
 )
 _ACTOR_WORDS = frozenset("قوات جيش الجيش كتائب لواء ميليشيا مسلحون مسلحين الثوار النظام forces army rebels".split())
 _MAX_CONSTRAINT_WORDS = 3
+#: Nouns that name no place of their own («مدينة حمص», «في أحياء تقع في دمشق»): the name after them does.
+GENERIC_PLACES = frozenset(
+    normalize("أحياء حي منطقة مناطق مدينة مدن محافظة محافظات بلدة قرية أنحاء أحد إحدى عدد مكان أماكن موقع مخيم").split()
+)
 _ASKING = frozenset("اي ايه ما ماذا من متي اين كم which what when where who how".split())
 _DAY_WORDS, _EVENT_WORDS, _ACTOR_WORDS = (frozenset(normalize(" ".join(s)).split()) for s in (_DAY_WORDS, _EVENT_WORDS, _ACTOR_WORDS))
+#: Nouns naming an event («تفجير», «معارك»): in «معارك العند» the place is what follows.
+EVENT_WORDS = _EVENT_WORDS
 #: Question words and frame words (with their clitic forms): not part of what a question is about.
 _FRAME_TOKENS = frozenset(
     content_tokens(
@@ -177,7 +193,7 @@ def _focus(opening: str) -> frozenset[str]:
             rest = opening[found.end() :]
             words = rest.split()[1:] if rest[:1].strip() else rest.split()  # the rest of a word the match cut
             for word in words:
-                tokens = {t for t in content_tokens(word) if len(t) >= 2} - _FRAME_TOKENS
+                tokens = {t for t in content_tokens(word) if len(t) >= 3} - _FRAME_TOKENS
                 if tokens and word not in _PREPOSITIONS:
                     return frozenset(tokens)
             return frozenset()
@@ -195,6 +211,15 @@ def _constraint_kind(words: list[str]) -> str:
     return "place"
 
 
+def _continues(previous: str, word: str) -> bool:
+    """Whether ``word`` goes on the phrase ``previous`` is in: a defined noun or adjective («دير الزور», «الشرق
+    الأوسط», «يوم الأحد»), not a relative pronoun, a verb or another preposition («عدن أطلق», «المجموعة التي»)."""
+    if word in _PREPOSITIONS or word in ("التي", "الذي", "الذين", "اللذين", "اللتين", "اللاتي", "يوم"):
+        return False
+    bare = previous.removeprefix("ال")
+    return word.startswith("ال") or previous == "يوم" or bare in GENERIC_PLACES or bare in _EVENT_WORDS
+
+
 def read_constraints(standard: str) -> tuple[Constraint, ...]:
     """The phrases after prepositions in ``standard`` («في الرقة», «يوم الأحد», «في تفجير المسجد»), as written."""
     raw = re.findall(r"[^\s؟?!.،,]+", standard)
@@ -206,10 +231,8 @@ def read_constraints(standard: str) -> tuple[Constraint, ...]:
         if word in _PREPOSITIONS or word == "يوم":
             start = i if word == "يوم" else i + 1
             phrase_raw, phrase = raw[start:], normal[start:]
-            end = 0
-            while end < min(len(phrase), _MAX_CONSTRAINT_WORDS) and (
-                end == 0 or (phrase[end] not in _PREPOSITIONS and phrase[end] != "يوم")
-            ):
+            end = 1 if phrase and phrase[0] not in _PREPOSITIONS else 0
+            while end and end < min(len(phrase), _MAX_CONSTRAINT_WORDS) and _continues(phrase[end - 1], phrase[end]):
                 end += 1
             words, shown = phrase[:end], phrase_raw[:end]
             tokens = frozenset(content_tokens(" ".join(w for w in words if w not in ("يوم", "day"))))

@@ -20,13 +20,16 @@ __all__ = ["ABOUT_SHARE", "ABOUT_WITHOUT_DISTINCTIVE", "ENGLISH_ABOUT", "Subject
 
 #: Share of the subject's IDF weight an article must hold to be about it; without the most distinctive word,
 #: :data:`ABOUT_WITHOUT_DISTINCTIVE` (an unseen common word such as «المرشحة» is as rare as an unseen name).
-ABOUT_SHARE, ABOUT_WITHOUT_DISTINCTIVE = 0.5, 0.7
+ABOUT_SHARE, ABOUT_WITHOUT_DISTINCTIVE = 0.5, 0.65
 #: A question in English shares no words with Arabic articles: an article is about it when one of its sentences
 #: reaches this encoder support (scaled cosine; tuned on the analyst set's tune half).
 ENGLISH_ABOUT = 0.4
 #: Endings the stemmer leaves on one form of a word and not another («روسيا» → «روسي», «الروسي» → «روس»).
 _ENDINGS = "يهات"
 _MIN_FOLDED = 3
+#: A preposition or conjunction the stemmer sometimes leaves glued on («بجازان»).
+_GLUED = "بلوفك"
+_SUFFIXES = frozenset({"ان", "ين", "ون", "ات", "ه", "ي", "يه", "يا", "ا", "ت"})
 
 
 def _fold(token: str) -> str:
@@ -40,7 +43,16 @@ def matches(token: str, tokens: set[str] | frozenset[str]) -> bool:
     if token in tokens:
         return True
     folded = _fold(token)
-    return any(_fold(u) == folded for u in tokens)
+    return any(
+        _fold(u) == folded or _suffixed(u, token) or (u[:1] in _GLUED and len(u) > 3 and _fold(u[1:]) == folded)
+        for u in tokens
+    )
+
+
+def _suffixed(a: str, b: str) -> bool:
+    """One token is the other plus an ending the stemmer cut from one form only («جازان» ~ «جاز»)."""
+    short, long = sorted((a, b), key=len)
+    return len(short) >= _MIN_FOLDED and long.startswith(short) and long[len(short) :] in _SUFFIXES
 
 
 def matched(wanted: Iterable[str], tokens: set[str] | frozenset[str]) -> set[str]:

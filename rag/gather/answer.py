@@ -10,12 +10,12 @@ two articles: ``[1][2]``); a corroboration line opens it («27 قتيلا [1][2]
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ingest.chunker import Span
 from ingest.textnorm import content_tokens, is_arabic
-from rag.answers.checks import same_event
+from rag.answers.checks import same_event, value_window
 from rag.answers.evidence import analyse_question
 from rag.answers.question import Question, read_question
 from rag.answers.extractive import ExtractiveAnswerer, ScoredSentence
@@ -204,7 +204,7 @@ def _compose(
                 key=value.key if value is not None else None,
             )
         )
-        if value is not None and _one_event(reading_of, question, sentences[group.members[0]], value):
+        if value is not None and _one_event(reading_of, question, sentences[group.members[0]], value, answerer.idf):
             outlets = {c.publisher or c.file for c in citations if c.n in numbers}
             values.append((shown or value.text, value.key, tuple(numbers), set(group.articles), outlets))
     arabic = is_arabic(question)
@@ -241,11 +241,13 @@ def _with_noun(value: Value, sentence: str) -> str:
     return sentence[value.start : after.end()]
 
 
-def _one_event(reading_of: Question, question: str, sentence: ScoredSentence, value: Value) -> bool:
+def _one_event(
+    reading_of: Question, question: str, sentence: ScoredSentence, value: Value, idf: Callable[[str], float]
+) -> bool:
     """True when ``value`` in ``sentence`` is about the event the question names (its clause, or its sentence)."""
-    clause = _value_clause(question, sentence, value)
     text = sentence.span.text
-    return same_event(reading_of, clause.text if clause is not None else text, text)
+    found = [v for v in asked_values(question, text, sentence.passage.published) if same_value(v, value)]
+    return same_event(reading_of, *value_window(text, found[0].start), idf) if found else True
 
 
 def _value_clause(question: str, sentence: ScoredSentence, value: Value) -> Span | None:
