@@ -26,6 +26,10 @@ def _over_http(url: str, token: str | None = TOKEN) -> Client:
     return Client(streamable_http_client(f"{url}/mcp", http_client=create_mcp_http_client(headers=headers)))
 
 
+async #: The articles name Hollande but not his age: a partial answer.
+NEAR_MISS = "كم عمر الرئيس الفرنسي فرنسوا هولاند؟"
+
+
 async def _exercise(client: Client) -> dict:
     """List the tools and call each; return what came back."""
     async with client:
@@ -38,7 +42,9 @@ async def _exercise(client: Client) -> dict:
         invalid = await client.call_tool("search", {"query": "سوريا", "k": 0})
         scoped = await client.call_tool("ask", {"question": QUESTION, "since": "2031-01-01"})
         bad_date = await client.call_tool("search", {"query": "سوريا", "until": "أمس"})
+        partial = await client.call_tool("ask", {"question": NEAR_MISS})
     return {
+        "partial": partial,
         "scoped": scoped,
         "bad_date": bad_date,
         "tools": tools,
@@ -80,6 +86,9 @@ def _check(seed_assistant, got: dict) -> None:
     scoped = got["scoped"].structured_content  # the seeds carry no date: no article of 2031 onwards
     assert scoped["found"] is False and scoped["citations"] == [] and "2031-01-01" in scoped["answer"]
     assert got["bad_date"].is_error and "YYYY-MM-DD" in got["bad_date"].content[0].text
+    partial, near = got["partial"].structured_content, seed_assistant.ask(NEAR_MISS)  # the subject, not the fact
+    assert partial["outcome"] == near.outcome == "partial" and partial["kind"] == "factoid" and partial["missing"]
+    assert partial["found"] is False and partial["nearest"] == [c.to_dict() for c in near.nearest] and near.nearest
 
 
 def test_mcp_over_streamable_http(seed_assistant, serve_url: str) -> None:

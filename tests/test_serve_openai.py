@@ -52,6 +52,17 @@ def test_a_completion_is_the_assistants_answer_with_sources_and_citations(seed_a
     assert all(_quotes_its_file(seed_assistant, c) for c in body["citations"])
 
 
+def test_a_partial_answer_and_a_refusal_carry_their_outcome_and_nearest_passages(seed_assistant, client) -> None:
+    for question, outcome in (("كم عمر الرئيس الفرنسي فرنسوا هولاند؟", "partial"), ("ما موقف اليابان من القرار؟", "not_found")):
+        reference = seed_assistant.ask(question)
+        assert reference.outcome == outcome and reference.nearest
+        body = client.chat.completions.create(model="sanad", messages=[{"role": "user", "content": question}])
+        sanad, content = body.model_dump()["sanad"], body.choices[0].message.content
+        assert sanad["outcome"] == outcome and sanad["found"] is False and sanad["kind"] == reference.kind
+        assert sanad["nearest"] == [c.to_dict() for c in reference.nearest]
+        assert content.startswith(reference.answer) and "الأقرب في المقالات (ليست إجابة):\n[" in content
+
+
 def test_a_stream_gives_the_same_text_and_ends_with_the_citations(client) -> None:
     whole = client.chat.completions.create(model="sanad", messages=[{"role": "user", "content": QUESTION}])
     chunks = list(
@@ -109,6 +120,7 @@ def test_rest_ask_returns_the_ask_json_object(seed_assistant, serve_url: str) ->
     reference = seed_assistant.ask(QUESTION).to_dict()
     auth = {"Authorization": f"Bearer {TOKEN}"}
     reply = httpx.post(f"{serve_url}/api/ask", json={"question": QUESTION}, headers=auth, timeout=120)
+    assert reply.json()["outcome"] == "answered" and reply.json()["kind"] == "factoid"
     assert reply.status_code == 200
     body = reply.json()
     assert body.keys() == reference.keys()

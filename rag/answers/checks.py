@@ -50,6 +50,8 @@ def fact_checks(
 
 #: A word this much rarer than the rarest known (share of an unseen word's IDF) reads as a name.
 _RARE = 0.6
+#: Place words: one written without «ال» is a name unless this common; a defined one only when this rare.
+_COMMON, _NAMED = 0.25, 0.8
 
 
 def _names_something(question: Question, sentence: str, idf: Callable[[str], float]) -> bool:
@@ -96,9 +98,12 @@ def _name_of(constraint: Constraint, idf: Callable[[str], float]) -> Constraint 
     words = constraint.text.split()
     while words and normalize(words[0]).removeprefix("ال") in GENERIC_PLACES | EVENT_WORDS:
         words = words[1:]
-    threshold = _RARE * idf("\u0000unseen")
-    tokens = frozenset(t for t in content_tokens(" ".join(words)) if idf(t) >= threshold)
-    return Constraint("place", " ".join(words), tokens) if tokens else None
+    unseen = idf("\u0000unseen")
+    tokens: set[str] = set()
+    for word in words:  # a name: written without «ال» («حمص», «جازان»), or a defined word as rare as names
+        defined = normalize(word).startswith("ال")
+        tokens |= {t for t in content_tokens(word) if idf(t) >= (_NAMED if defined else _COMMON) * unseen}
+    return Constraint("place", " ".join(words), frozenset(tokens)) if tokens else None
 
 
 def same_event(question: Question, clause: str, after: str, idf: Callable[[str], float]) -> bool:

@@ -124,7 +124,13 @@ def partial(
     """«تذكر المقالات X [1]، لكنها لا تذكر Y.»: the best on-subject sentences (at most two, two articles) and
     what was asked; None when no retrieved article is about the subject."""
     evidence: list[ScoredSentence] = []
-    for sentence in sorted(scored, key=lambda s: -s.rank):
+    places = [c.tokens for c in question.constraints]
+
+    def names_places(sentence: ScoredSentence) -> bool:  # «في حمص»: a sentence about Homs shows Homs is there
+        tokens = content_tokens(sentence.span.text)
+        return all(matched(p, tokens) for p in places)
+
+    for sentence in sorted(scored, key=lambda s: (not names_places(s), -s.rank)):
         if _on_subject(sentence, question, subject) and article_key(sentence.passage) not in {
             article_key(s.passage) for s in evidence
         }:

@@ -217,7 +217,10 @@ def _continues(previous: str, word: str) -> bool:
     if word in _PREPOSITIONS or word in ("التي", "الذي", "الذين", "اللذين", "اللتين", "اللاتي", "يوم"):
         return False
     bare = previous.removeprefix("ال")
-    return word.startswith("ال") or previous == "يوم" or bare in GENERIC_PLACES or bare in _EVENT_WORDS
+    if word.startswith("ال") or previous == "يوم":
+        return True
+    verb = (word[:1] == "ت" and len(word) <= 3) or (word[:1] == "ي" and len(word) <= 4)  # «في أحياء تقع في دمشق»
+    return (bare in GENERIC_PLACES or bare in _EVENT_WORDS) and not verb
 
 
 def read_constraints(standard: str) -> tuple[Constraint, ...]:

@@ -82,7 +82,9 @@ class Subject:
         for passage in passages:
             words = self._articles.setdefault(article_key(passage), set())
             words |= content_tokens(f"{passage.context}\n{passage.title}\n{passage.text}")
-        self.distinctive = max(self.tokens, key=lambda t: (idf(t), t)) if self.tokens else None
+        named = {t for c in question.constraints for t in c.tokens} & self.tokens  # «في حمص»: Homs anchors it
+        anchors = named or self.tokens
+        self.distinctive = max(anchors, key=lambda t: (idf(t), t)) if anchors else None
         self._dense: dict[tuple[str, str | None], float] = {}
 
     def weigh(self, sentences: Iterable[tuple[Passage, float]]) -> None:
@@ -119,7 +121,7 @@ class Subject:
 
     def phrase(self, evidence: Iterable[str]) -> str:
         """The longest run of the question's own words (as typed, standardised) found in ``evidence``: what the
-        articles do mention («تفجير المسجد»); the most distinctive such word when no run is longer."""
+        articles do mention («تفجير المسجد»); the place or event the question names, when that run misses it."""
         found: set[str] = set()
         for text in evidence:
             found |= content_tokens(text)
@@ -136,7 +138,8 @@ class Subject:
                 best = max(best, _trim(run), key=len)
                 run = []
         best = max(best, _trim(run), key=len)
-        return " ".join(best)
+        named = [c.text for c in self.question.constraints if matched(c.tokens, found) == set(c.tokens)]
+        return named[0] if named and not matched(content_tokens(named[0]), content_tokens(" ".join(best))) else " ".join(best)
 
 
 def _trim(run: list[str]) -> list[str]:
