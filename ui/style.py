@@ -50,6 +50,9 @@ a.sanad-cite { font-weight: 600; text-decoration: none; padding: 0 2px; border-r
 a.sanad-cite:hover, a.sanad-cite:focus-visible { background: rgba(37, 99, 235, .28); outline: 2px solid #1d4ed8; }
 .sanad-notfound { border-inline-start: 4px solid #d97706; background: rgba(217, 119, 6, .10);
   padding: 4px 10px; border-radius: 6px; }
+.sanad-partial { border-inline-start: 4px solid #0891b2; background: rgba(8, 145, 178, .10);
+  padding: 4px 10px; border-radius: 6px; }
+.sanad-nearest { font-size: .92em; opacity: .85; margin: 10px 0 2px 0; font-style: italic; }
 .sanad-answer mark { background: #fde68a; color: inherit; padding: 0 2px; border-radius: 3px; }
 .sanad-sourcelist { font-size: .9em; opacity: .9; }
 .sanad-panel { padding: 8px 12px; line-height: 1.8; }
