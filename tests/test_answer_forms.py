@@ -101,3 +101,10 @@ def test_the_analyst_questions_held_out_from_tuning_stay_above_floors(
 
 #: Floors under the held-out seed figures (docs/quality.md, "Answers by question kind").
 FLOORS = {"broad": 0.8, "factoid": 0.75, "near_miss": 0.8, "absent": 0.8, "dialect": 0.75}
+
+
+def test_items_carry_the_asked_value_of_a_single_answer(seed_assistant: Assistant) -> None:
+    counted = seed_assistant.ask("كم دولة صوتت بالموافقة على مشروع القرار؟")
+    assert [(i.value, i.key) for i in counted.items][:1] == [("137 دولة", "137")]
+    named = seed_assistant.ask("من هو قائد لواء التوحيد؟")
+    assert named.items[0].value == "عبد القادر الصالح"

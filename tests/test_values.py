@@ -135,3 +135,11 @@ def test_a_toll_counted_in_soldiers_is_still_a_toll() -> None:
     assert found and found[0].key == "300" and found[0].score >= 1.5
     found = asked_values("كم جريحا سقط؟", "وقتل أكثر من 300 عسكري وأصيب نحو 40 مدنيا")
     assert found and found[0].key == "40"
+
+
+def test_a_name_before_its_role_or_after_led_by_is_read() -> None:
+    before = asked_values("من هو قائد لواء التوحيد؟", "وصرح عبد القادر الصالح قائد لواء التوحيد بأن النظام أصدر تعليمات")
+    assert [v.text for v in before][:1] == ["عبد القادر الصالح"]
+    led = asked_values("من يرأس الوفد؟", "وصل إلى جنيف وفد المعارضة برئاسة أحمد الجربا أمس")
+    assert [v.text for v in led][:1] == ["أحمد الجربا"]
+    assert asked_values("من هو قائد لواء التوحيد؟", "قال قائد اللواء إن المعارك مستمرة") == []

@@ -86,7 +86,7 @@ def gather(
     by_key = {_key(s): s for s in scored}
     first = [by_key[_key(c)] for c in single if _key(c) in by_key]
     if len(first) != len(single):  # the single answer's sentence is not among the wide ones: keep it as it is
-        return _unchanged(single, confidence)
+        return _unchanged(question, single, confidence)
     sentences = [*first, *(s for s in scored if s not in first)]
     candidates = [
         Candidate(
@@ -101,7 +101,7 @@ def gather(
     valued = {a for g in groups if g.value is not None for a in g.articles}
     as_before = all(len(g.members) == 1 for g in groups) and {g.members[0] for g in groups} == set(range(len(first)))
     if as_before and len(valued) < 2:  # nothing gathered, nothing to compare
-        return _unchanged(single, confidence)
+        return _unchanged(question, single, confidence)
     return _compose(answerer, question, sentences, groups, len(first), reading_of or read_question(question))
 
 
@@ -164,8 +164,13 @@ def _on_its_own(
     }
 
 
-def _unchanged(single: Sequence[Citation], confidence: float) -> Gathered:
-    items = [AnswerItem(text=c.text, citations=(c.n,), confidence=confidence) for c in single]
+def _unchanged(question: str, single: Sequence[Citation], confidence: float) -> Gathered:
+    items = []
+    for c in single:  # «كم دولة…», «من هو…»: the asked value read in the one answer too
+        values = [v for v in asked_values(question, c.text, c.published) if v.score > 0]
+        shown = _with_noun(values[0], c.text) if values else None
+        key = values[0].key if values else None
+        items.append(AnswerItem(text=c.text, citations=(c.n,), confidence=confidence, value=shown, key=key))
     return Gathered("\n".join(f"{c.text} [{c.n}]" for c in single), list(single), items, None)
 
 

@@ -26,6 +26,14 @@ _NOT_NAME = ARABIC_STOPWORDS | frozenset(
     وقال أكد أوضح أشار مساء صباح ضمن لدى برتبه""".split()
 )
 _NAME_LINKS = frozenset({"بن", "ابن", "ال", "ابو", "عبد", "بنت"})
+#: Words after which the person leading something is named («برئاسة فلان», «يقودها فلان»).
+_LED_BY = frozenset(normalize(w) for w in "برئاسة بقيادة يقودها يقوده يتزعمها يتزعمه يرأسها يرأسه ويرأسها ويقودها".split())
+#: Roles a name comes before («عبد القادر الصالح قائد لواء التوحيد»).
+_ROLES = frozenset(
+    normalize(w)
+    for w in "قائد رئيس زعيم مدير متحدث وزير أمين مندوب ممثل سفير نائب مسؤول مدرب محافظ قائدا رئيسا".split()
+)
+_ROLE_NAME_WORDS = 3
 _MAX_WORDS = 6
 
 
@@ -79,7 +87,12 @@ def name_spans(toks: list[Token], question_words: frozenset[str]) -> list[NameSp
             closed = last + 1 < len(toks) and toks[last + 1].norm in _QUOTES
             if last - i >= 2 and closed:
                 out.append(NameSpan(i + 1, last, "quoted", ""))
-        elif tok.kind == "word" and (tok.norm in _TITLES or bare(tok.norm) in _TITLES):
+        elif tok.kind == "word" and bare(tok.norm) in _ROLES and i >= 2:
+            for start in range(max(0, i - _ROLE_NAME_WORDS), i - 1):  # the longest name ending right before it
+                if _run(toks, start, question_words) == i - 1 and all(t.kind == "word" for t in toks[start:i]):
+                    out.append(NameSpan(start, i - 1, "role", bare(tok.norm)))
+                    break
+        if tok.kind == "word" and (tok.norm in _TITLES or bare(tok.norm) in _TITLES or tok.norm in _LED_BY):
             j = i + 1
             while j < len(toks) and j - i <= 2 and toks[j].kind == "word" and toks[j].norm.startswith("ال"):
                 j += 1  # «ضابط الصف», «المتحدث الرسمي»
