@@ -42,13 +42,14 @@ def load(path: Path = GOLD) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def assistant_for(corpus: Path, index: Path):  # noqa: ANN201 (rag.Assistant, imported late)
+def assistant_for(corpus: Path, index: Path, min_confidence: float | None = None):  # noqa: ANN201 (rag.Assistant)
     """An assistant over ``index`` with ``corpus`` ingested (quick when it is there already)."""
     from rag import Assistant
     from rag.config import SanadConfig
 
     config = SanadConfig()
     config.index.path = index
+    config.answer.min_confidence = min_confidence
     assistant = Assistant(config)
     report = assistant.ingest([corpus])
     print(f"ingest {corpus}: {report.summary()}", file=sys.stderr, flush=True)
@@ -70,6 +71,10 @@ def score(rows: list[dict[str, Any]], predictions: dict[str, dict[str, Any]]) ->
         )
         per[row["id"]] = score_prediction(item, predictions[row["id"]])
     groups: dict[str, list[float]] = defaultdict(list)
+    predictions = {  # answers from before outcomes existed: found or not
+        i: {**p, "outcome": p.get("outcome") or ("answered" if p["found"] else "not_found")}
+        for i, p in predictions.items()
+    }
     for row in rows:
         s, p = per[row["id"]], predictions[row["id"]]
         if row["expect"] == "answered":
@@ -114,11 +119,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, help="corpus folder (default: written by analyst_corpus.py)")
     parser.add_argument("--gold", type=Path, default=GOLD)
     parser.add_argument("--out", type=Path, help="write the predictions here")
+    parser.add_argument("--min-confidence", type=float, help="answer.min_confidence (default: the product's)")
+    parser.add_argument("--predictions", type=Path, help="score these predictions (ask --json + id) instead of asking")
     args = parser.parse_args(argv)
     apply_defaults()
     rows = [r for r in load(args.gold) if args.split == "all" or r.get("split") == args.split]
     if args.seeds_only:
         rows = [r for r in rows if r.get("corpus") != "saudinewsnet"]
+    if args.predictions:  # another version's answers, e.g. before a change (docs/quality.md's before/after)
+        lines = args.predictions.read_text(encoding="utf-8").splitlines()
+        predictions = {p["id"]: p for p in map(json.loads, filter(str.strip, lines))}
+        rows = [r for r in rows if r["id"] in predictions]
+        _print(rows, predictions, args.split, f"predictions {args.predictions.name}")
+        return 0
     with tempfile.TemporaryDirectory() as scratch:
         corpus = SEEDS if args.seeds_only else args.corpus
         if corpus is None:
@@ -126,17 +139,20 @@ def main(argv: list[str] | None = None) -> int:
 
             corpus = Path(scratch) / "corpus"
             write_corpus([str(corpus)])
-        assistant = assistant_for(corpus, args.index or Path(scratch) / "index")
+        assistant = assistant_for(corpus, args.index or Path(scratch) / "index", args.min_confidence)
         predictions = {r["id"]: assistant.ask(r["question"]).to_dict() for r in rows}
     if args.out:
         with args.out.open("w", encoding="utf-8") as handle:
             for r in rows:
                 handle.write(json.dumps({"id": r["id"], **predictions[r["id"]]}, ensure_ascii=False) + "\n")
-    scope = "seeds only" if args.seeds_only else "seeds + SaudiNewsNet"
-    print(f"analyst set, {args.split} half, {scope}: {len(rows)} questions")
+    _print(rows, predictions, args.split, "seeds only" if args.seeds_only else "seeds + SaudiNewsNet")
+    return 0
+
+
+def _print(rows: list[dict[str, Any]], predictions: dict[str, dict[str, Any]], split: str, scope: str) -> None:
+    print(f"analyst set, {split} half, {scope}: {len(rows)} questions")
     for key, (value, n) in score(rows, predictions).items():
         print(f"  {key:<48} {value:>7}  (n={n})")
-    return 0
 
 
 if __name__ == "__main__":
