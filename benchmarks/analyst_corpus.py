@@ -15,18 +15,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
-import shutil
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "data" / "articles"
 GOLD = ROOT / "eval" / "analyst.jsonl"
 DAYS = ("2015-07-22.zip", "2015-07-23.zip")
 sys.path.insert(0, str(ROOT))
 from benchmarks import saudinewsnet  # noqa: E402
-from benchmarks.gather_corpus import record  # noqa: E402
+from benchmarks.gather_corpus import write_sample  # noqa: E402
 
 
 def cited_urls(path: Path = GOLD) -> set[str]:
@@ -59,29 +56,14 @@ def build_corpus(out: Path, folder: Path, extra: int = 200) -> dict[str, int]:
     Raises:
         SystemExit: a cited url is not in the days' articles (the set and the data disagree).
     """
-    out.mkdir(parents=True, exist_ok=True)
-    seeds = sorted(SEEDS.glob("*.txt"))
-    for seed in seeds:
-        shutil.copyfile(seed, out / seed.name)
-    articles = read_days(folder)
-    wanted = cited_urls()
-    cited = [a for a in articles if a["url"] in wanted]
-    missing = wanted - {a["url"] for a in cited}
-    if missing:
-        raise SystemExit(f"{len(missing)} cited urls are not in {', '.join(DAYS)}: {sorted(missing)[:3]}")
-    others = [a for a in articles if a["url"] not in wanted and (a.get("content") or "").strip()]
-    distractors = random.Random(0).sample(others, min(extra, len(others)))
-    with (out / "saudinewsnet_analyst.jsonl").open("w", encoding="utf-8") as f:
-        for article in cited + distractors:
-            f.write(json.dumps(record(article), ensure_ascii=False) + "\n")
-    return {"seeds": len(seeds), "cited": len(cited), "extra": len(distractors)}
+    return write_sample(out, read_days(folder), cited_urls(), extra, "saudinewsnet_analyst.jsonl", ", ".join(DAYS))
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--extra", type=int, default=200, help="distractor articles of the same days (default 200)")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     folder = saudinewsnet.find_dataset(DAYS[0])
     if folder is None or not all((folder / day).is_file() for day in DAYS):
         sys.exit(f"SaudiNewsNet not found: set SANAD_SAUDINEWSNET_DIR to the folder holding {' and '.join(DAYS)}")

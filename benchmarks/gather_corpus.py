@@ -68,18 +68,29 @@ def build_corpus(out: Path, folder: Path, extra: int = 200) -> dict[str, int]:
     Raises:
         SystemExit: a cited url is not in the day's articles (the sets and the data disagree).
     """
+    wanted = {s for s in cited_sources() if s.startswith("http")}
+    return write_sample(out, read_day(folder), wanted, extra, "saudinewsnet_gather.jsonl", DAY)
+
+
+def write_sample(
+    out: Path, articles: list[dict[str, str]], wanted: set[str], extra: int, name: str, where: str
+) -> dict[str, int]:
+    """Copy the seeds into ``out`` and write ``name``: the ``articles`` whose url is ``wanted``, then ``extra``
+    others as distractors (a fixed sample, seed 0); returns how many seeds, cited and extra articles it holds.
+
+    Raises:
+        SystemExit: a wanted url is not among ``articles`` (read from ``where``).
+    """
     out.mkdir(parents=True, exist_ok=True)
     for seed in sorted(SEEDS.glob("*.txt")):
         shutil.copyfile(seed, out / seed.name)
-    articles = read_day(folder)
-    wanted = {s for s in cited_sources() if s.startswith("http")}
     cited = [a for a in articles if a["url"] in wanted]
     missing = wanted - {a["url"] for a in cited}
     if missing:
-        raise SystemExit(f"{len(missing)} cited urls are not in {DAY}: {sorted(missing)[:3]}")
+        raise SystemExit(f"{len(missing)} cited urls are not in {where}: {sorted(missing)[:3]}")
     others = [a for a in articles if a["url"] not in wanted and (a.get("content") or "").strip()]
     distractors = random.Random(0).sample(others, min(extra, len(others)))
-    with (out / "saudinewsnet_gather.jsonl").open("w", encoding="utf-8") as f:
+    with (out / name).open("w", encoding="utf-8") as f:
         for article in cited + distractors:
             f.write(json.dumps(record(article), ensure_ascii=False) + "\n")
     return {"seeds": len(list(SEEDS.glob("*.txt"))), "cited": len(cited), "extra": len(distractors)}
