@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,21 @@ def test_threshold_sweep_turns_weak_answers_into_refusals() -> None:
     assert high["answered"] == 0.5 and high["false_refusal"] == 0.5
     assert high["no_answer_accuracy"] == 1.0 and high["answer_contains_gold"] == 0.5
     assert apply_threshold(scores, 0.5)[1]["citation_correct"] is False
+
+
+def test_outcomes_are_scored_a_near_miss_may_be_partial_an_absent_subject_must_be_refused(tmp_path: Path) -> None:
+    path = tmp_path / "gold.jsonl"
+    rows = [
+        {"id": "n", "question": "كم جريحا سقط في حمص؟", "answers": [], "expect": "partial"},
+        {"id": "x", "question": "ما موقف اليابان؟", "answers": [], "expect": "not_found"},
+    ]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    near, absent = read_gold(path)
+    partial = {**_prediction(False, "تذكر المقالات حمص [1]، لكنها لا تذكر …", [], []), "outcome": "partial"}
+    assert score_prediction(near, partial)["outcome_correct"] and not score_prediction(absent, partial)["outcome_correct"]
+    metrics = summarize([score_prediction(near, partial), score_prediction(absent, partial)])
+    assert (metrics["outcome_partial"], metrics["outcome_not_found"]) == (1.0, 0.0)
+    assert "expected partial (near miss): partial or refused | 1.000" in format_table(metrics)
+    path.write_text(json.dumps({**rows[0], "expect": "maybe"}, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"gold.jsonl:1: field 'expect' must be one of answered, partial, not_found"):
+        read_gold(path)
