@@ -66,6 +66,7 @@ def test_a_broad_question_names_who_or_what_it_is_about() -> None:
         ("امتى انعقد المؤتمر؟", "متى انعقد المؤتمر؟"),
         ("حصل ايه في حمص؟", "ماذا حدث في حمص؟"),
         ("شلون ردت الصين؟", "كيف ردت الصين؟"),
+        ("كام واحد مات في حادثة المركب؟", "كم شخصا مات في حادثة المركب؟"),
     ],
 )
 def test_dialect_question_words_read_as_their_standard_forms(dialect: str, standard: str) -> None:

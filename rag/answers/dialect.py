@@ -3,8 +3,9 @@
 Analysts type Levantine, Gulf and Egyptian questions as often as standard ones: «شو صار بحمص؟» asks what
 «ماذا حدث في حمص؟» asks. :func:`standardise` rewrites the question words (شو/إيش/ايش/وش → ماذا or ما،
 وين → أين، ليش → لماذا، قديش/كام → كم، مين → من، إمتى/امتى → متى، شلون/إزاي → كيف، اللي → الذي), a dialect
-«صار/حصل» after them as «حدث», and a «ب» glued to the place after «حدث/جرى/حصل» as «في» («صار بدمشق» =
-«حدث في دمشق»). A question word put last («حصل ايه في حمص») moves to the front. Words are matched after
+«صار/حصل» after them as «حدث», a «ب» glued to the place after «حدث/جرى/حصل» as «في» («صار بدمشق» =
+«حدث في دمشق»), a Levantine present «بيقود» as «يقود», and «كم واحد» (how many people) as «كم شخصا». A
+question word put last («حصل ايه في حمص») moves to the front. Words are matched after
 :func:`ingest.textnorm.normalize`; the rest of the question is kept as typed.
 """
 
@@ -93,6 +94,9 @@ def standardise(question: str) -> str:
             out.append(form + end)
             continue
         key = normalize(word.strip(_TRAILING))
+        if key in ("واحد", "وحده") and out and normalize(out[-1]) == "كم":  # «قديش واحد مات» = how many people
+            out.append("شخصا" + end)
+            continue
         if key in _HAPPENED and (changed or moved):
             out.append(_HAPPENED[key] + end)
             continue
