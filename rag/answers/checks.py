@@ -26,30 +26,47 @@ __all__ = ["fact_checks", "named_places", "same_event", "tied_to_event", "value_
 def fact_checks(
     question: Question, citations: Sequence[Citation], passages: Sequence[Passage], idf: Callable[[str], float]
 ) -> bool:
-    """True when the first citation answers ``question`` (always for why and yes/no questions): it holds the asked
+    """True when a quoted sentence answers ``question`` (always for why and yes/no questions): it holds the asked
     kind (a number, a date, a name), and the places the question names are in its sentence or article."""
     if question.kind != "factoid" or not citations:
         return True
-    first = citations[0]
-    if supplies(question.slot, first.text, analyse_question(question.standard).numbers) is False:
+    return any(_answers(question, c, passages, idf) for c in citations)
+
+
+def _answers(question: Question, cited: Citation, passages: Sequence[Passage], idf: Callable[[str], float]) -> bool:
+    numbers = analyse_question(question.standard).numbers
+    if question.slot == "number" and supplies("number", cited.text, numbers) is False:
         return False
-    if question.slot == "name" and question.arabic and not _names_something(question, first.text, idf):
+    if question.slot == "date" and supplies("date", cited.text, numbers) is False and not _WHEN.search(cited.text):
+        return False  # «متى» is answered by a date, a number, or a time in words («في عهد الرسول», «خلال عصر النهضة»)
+    if question.slot == "name" and question.arabic and not _names_something(question, cited.text, idf):
         return False  # «ما اسم الضابط…» is not answered by a sentence naming nobody
-    if question.slot == "number" and question.arabic and _counts_asked(question) and not any(
-        v.score > 0 for v in asked_values(question.standard, first.text)
-    ):
-        return False  # «بكم صوتا…» is not answered by «ساعة ونصف الساعة»
+    counted = asked_values(question.standard, cited.text) if question.slot == "number" else []
+    if question.arabic and _counts_asked(question) and counted and not any(v.score > 0 for v in counted):
+        return False  # numbers read, none of them counting the asked noun
     if not question.arabic:  # an English place name cannot be looked for in Arabic articles
         return True
-    article: set[str] = content_tokens(first.text)
+    article: set[str] = content_tokens(cited.text)
+    elsewhere: set[str] = set()
     for passage in passages:
-        if article_key(passage) == (first.file, first.record):
-            article |= content_tokens(f"{passage.context}\n{passage.title}\n{passage.text}")
-    if not tied_to_event(question, first, idf):
+        tokens = content_tokens(f"{passage.context}\n{passage.title}\n{passage.text}")
+        if article_key(passage) == (cited.file, cited.record):
+            article |= tokens
+        else:
+            elsewhere |= tokens
+    if not tied_to_event(question, cited, idf):
         return False
-    return all(constraint_met(c, article) for c in named_places(question, idf))
+    # a place the question names counts when another retrieved article names it: then the articles tell places
+    # apart, and the cited one must be about the asked place («في حمص», not the Damascus article)
+    return all(constraint_met(c, article) or not matched(c.tokens, elsewhere) for c in named_places(question, idf))
 
 
+_WHEN = re.compile(
+    r"\d|(^|\s)[وب]?(ال)?(عهد|عصر|خلال|عند|عندما|حين|حينما|أثناء|اثناء|عمر|سنة|سنه|عام|مرحلة|فترة|أوائل|اوائل|أواخر|"
+    r"اواخر|منتصف|بداية|بدايه|نهاية|نهايه|قرن|ق\.م)"
+)
+#: A name in another script («Cancer», «中华人民共和国») or in brackets after the asked noun («(سلالة تشينغ)»).
+_FOREIGN_OR_BRACKETED = re.compile(r"[A-Za-z]{3,}|[\u4e00-\u9fff]+|\([^()]{2,40}\)")
 #: A word this much rarer than the rarest known (share of an unseen word's IDF) reads as a name.
 _RARE = 0.6
 #: Place words: one written without «ال» is a name unless this common; a defined one only when this rare.
@@ -59,8 +76,8 @@ _COMMON, _NAMED = 0.25, 0.8
 def _names_something(question: Question, sentence: str, idf: Callable[[str], float]) -> bool:
     """The sentence names someone or something: the names reader finds one, or a rare word the question does not
     hold follows the asked noun («صحيفة هاآرتس»; «ضابط قال…» names nobody)."""
-    if asked_values(question.standard, sentence):
-        return True
+    if asked_values(question.standard, sentence) or _FOREIGN_OR_BRACKETED.search(sentence):
+        return True  # a name read after a title or quoted; a name in Latin or CJK script, or in brackets
     words = sentence.split()
     rare = _RARE * idf("\u0000unseen")
     asked = content_tokens(question.standard)

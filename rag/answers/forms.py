@@ -72,17 +72,25 @@ def _on_subject(sentence: ScoredSentence, question: Question, subject: Subject) 
 
 
 def brief(
-    answerer: ExtractiveAnswerer, question: Question, scored: Sequence[ScoredSentence], subject: Subject
+    answerer: ExtractiveAnswerer,
+    question: Question,
+    scored: Sequence[ScoredSentence],
+    subject: Subject,
+    surest: Sequence[Citation] = (),
 ) -> Brief | None:
     """The 2–:data:`BRIEF_ITEMS` most on-subject sentences of ``scored``, distinct in what they say (a sentence
     repeating a listed one is another source of it), by relevance or, when every article is dated, by date;
-    None when no retrieved article is about the subject."""
-    relevant = [s for s in scored if _on_subject(s, question, subject)]
+    ``surest``: the sentences the evidence fit would quote on their own, listed first (they answer even when the
+    subject test cannot tell, e.g. a misspelt name). None when nothing retrieved is about the subject."""
+    first = {(c.file, c.record, c.start) for c in surest}
+    relevant = [
+        s for s in scored if (*article_key(s.passage), s.span.start) in first or _on_subject(s, question, subject)
+    ]
     if not relevant:
         return None
     best = max(s.rank for s in relevant)
     groups: list[list[ScoredSentence]] = []
-    for sentence in sorted(relevant, key=lambda s: -s.rank):
+    for sentence in sorted(relevant, key=lambda s: ((*article_key(s.passage), s.span.start) not in first, -s.rank)):
         tokens = content_tokens(sentence.span.text)
         same = next((g for g in groups if repeats(tokens, content_tokens(g[0].span.text))), None)
         if same is not None:
@@ -92,7 +100,7 @@ def brief(
         if len(groups) >= BRIEF_ITEMS or (len(groups) >= 2 and sentence.rank < _BRIEF_SHARE * best):
             continue
         groups.append([sentence])
-    if all(g[0].passage.published for g in groups):
+    if all(g[0].passage.published for g in groups) and not first:
         groups.sort(key=lambda g: (g[0].passage.published or "", -g[0].rank))
     citations: list[Citation] = []
     items: list[AnswerItem] = []

@@ -116,10 +116,13 @@ def _reply(asked: Asked, answerer: ExtractiveAnswerer) -> tuple[_Reply, WideRead
         wide = read_wide(answerer, asked.searched, retrieval.query_embedding, retrieval.passages)
         subject.weigh((s.passage, s.dense) for s in wide.scored)
     if question.kind == "broad":
-        got = brief(answerer, question, wide.scored, subject)
+        embedding, passages = retrieval.query_embedding, retrieval.passages
+        _, sure, single, confidence = answerer.answer(asked.searched, embedding, passages)  # its best sentence first
+        surest = single if sure and all(subject.names_focus(c) for c in single) else []
+        got = brief(answerer, question, wide.scored, subject, surest)
         if got is not None:
             return _Reply(got.text, True, got.citations, got.confidence, question, "answered", got.items), wide
-        reply = _Reply("", False, [], 0.0, question, "not_found", [])
+        reply = _Reply("", False, [], confidence, question, "not_found", [])
     else:
         reply, wide = _quoted_fact(asked, answerer, question)
         if reply.found:

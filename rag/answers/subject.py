@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from ingest.textnorm import content_tokens
 from rag.answers.question import Constraint, Question
-from rag.types import Passage
+from rag.types import Citation, Passage
 
 __all__ = ["ABOUT_SHARE", "ABOUT_WITHOUT_DISTINCTIVE", "ENGLISH_ABOUT", "Subject", "article_key", "constraint_met", "matched", "matches"]
 
@@ -114,6 +114,14 @@ class Subject:
             return True
         share = self.share(tokens)
         return share >= ABOUT_WITHOUT_DISTINCTIVE or (share >= ABOUT_SHARE and matches(self.distinctive, tokens))
+
+    def names_focus(self, citation: Citation) -> bool:
+        """True when the question names no actor, or ``citation``'s article names it («ما موقف إيران…» is not
+        answered from an article that never names Iran, however sure the evidence fit is)."""
+        if not self.question.focus:
+            return True
+        tokens = self._articles.get((citation.file, citation.record), set()) | content_tokens(citation.text)
+        return bool(matched(self.question.focus, tokens))
 
     def found(self, passages: Sequence[Passage]) -> bool:
         """True when any retrieved article is about the subject."""
