@@ -125,23 +125,27 @@ def _name_of(constraint: Constraint, idf: Callable[[str], float]) -> Constraint 
     return Constraint("place", " ".join(words), frozenset(tokens)) if tokens else None
 
 
-def same_event(question: Question, clause: str, after: str, idf: Callable[[str], float]) -> bool:
+def same_event(
+    question: Question, clause: str, after: str, idf: Callable[[str], float], *, following: bool = True
+) -> bool:
     """True when a value stated in ``clause`` is about the place the question names: the clause names it; or the
     clause names no other place («في …») and the first place named ``after`` it is the question's
     («قُتِلَ الجمعة 29 شخصا في مناطق سورية مختلفة» is not a toll «في دمشق», though the sentence goes on to name
     Damascus; in «أصيب 22 … في دمشق القديمة، فيما سمع دوي انفجارات في حمص» the 22 are Damascus's); a sentence
-    naming no place is taken as its article's. Always True for a question naming no place."""
+    naming no place is taken as its article's. ``following=False`` reads the clause alone (corroboration: a
+    place spelt another way later in the sentence, «سوروتش» for «سروج», must not split one event). Always True
+    for a question naming no place."""
     places = named_places(question, idf)
     if not places:
         return True
-    own, following = _located(clause, idf), _located(after, idf)
+    own, later = _located(clause, idf), (_located(after, idf) if following else [])
     clause_tokens = content_tokens(clause)
     for place in places:
         if matched(place.tokens, clause_tokens):
             continue
         if any(not matched(c.tokens, place.tokens) for c in own):
             return False
-        if following and not matched(place.tokens, following[0].tokens):  # the sentence goes on to another place
+        if later and not matched(place.tokens, later[0].tokens):  # the sentence goes on to another place
             return False
     return True
 

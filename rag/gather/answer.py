@@ -252,7 +252,7 @@ def _one_event(
     """True when ``value`` in ``sentence`` is about the event the question names (its clause, or its sentence)."""
     text = sentence.span.text
     found = [v for v in asked_values(question, text, sentence.passage.published) if same_value(v, value)]
-    return same_event(reading_of, *value_window(text, found[0].start), idf) if found else True
+    return same_event(reading_of, *value_window(text, found[0].start), idf, following=False) if found else True
 
 
 def _value_clause(question: str, sentence: ScoredSentence, value: Value) -> Span | None:
