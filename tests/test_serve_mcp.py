@@ -18,7 +18,7 @@ from tests.conftest import ROOT  # noqa: E402
 from tests.serve_support import TOKEN, command_env, serve_config  # noqa: E402
 
 QUESTION = "من هو قائد لواء التوحيد؟"
-TOOLS = {"ask", "search", "timeline", "read_source"}
+TOOLS = {"ask", "search", "timeline", "read_source", "index_status"}
 
 
 def _over_http(url: str, token: str | None = TOKEN) -> Client:
@@ -38,7 +38,9 @@ async def _exercise(client: Client) -> dict:
         invalid = await client.call_tool("search", {"query": "سوريا", "k": 0})
         scoped = await client.call_tool("ask", {"question": QUESTION, "since": "2031-01-01"})
         bad_date = await client.call_tool("search", {"query": "سوريا", "until": "أمس"})
+        status = await client.call_tool("index_status", {})
     return {
+        "status": status,
         "scoped": scoped,
         "bad_date": bad_date,
         "tools": tools,
@@ -80,6 +82,9 @@ def _check(seed_assistant, got: dict) -> None:
     scoped = got["scoped"].structured_content  # the seeds carry no date: no article of 2031 onwards
     assert scoped["found"] is False and scoped["citations"] == [] and "2031-01-01" in scoped["answer"]
     assert got["bad_date"].is_error and "YYYY-MM-DD" in got["bad_date"].content[0].text
+    status = got["status"].structured_content  # the seeds were ingested whole: words and vectors
+    assert status == {**seed_assistant.reader.status().to_dict(), "line": seed_assistant.reader.status().line()}
+    assert status["searchable"] == status["articles"] > 0 and status["percent"] == 100.0
 
 
 def test_mcp_over_streamable_http(seed_assistant, serve_url: str) -> None:
