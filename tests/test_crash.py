@@ -180,7 +180,9 @@ def test_kill_9_at_random_moments_then_reingest_gives_a_clean_index(tmp_path: Pa
     work.mkdir()
     index = work / "index"
     config = write_config(work, corpus={"path": str(corpus)}, index={"path": str(index)}, embedding={"batch_size": 4})
+    started = time.monotonic()
     assert _sanad(config, "ingest", "--quiet").returncode == 0
+    clean_seconds = min(clean_seconds, time.monotonic() - started)  # the faster of two: delays land in a run
 
     landed, trials = 0, []
     for trial in range(MAX_TRIALS):
@@ -252,11 +254,12 @@ def _make_archive(folder: Path, rng: random.Random, records: int = ARCHIVE_RECOR
 
 
 def _hashed(config: Path, *args: str, wait: bool = True):
-    """`sanad` with the hashed stand-in encoder (tests/hashed_encoder.py), checkpoints every second."""
+    """`sanad` with the hashed stand-in encoder (tests/hashed_encoder.py), checkpoints every second, words
+    stored 200 chunks at a time."""
     from tests.hashed_encoder import USE_IN_SUBPROCESS
 
     code = (
-        USE_IN_SUBPROCESS + "import sys, rag.index.writer as p; p.CHECKPOINT_SECONDS = 1.0; "
+        USE_IN_SUBPROCESS + "import sys, rag.index.writer as p; p.CHECKPOINT_SECONDS = 1.0; p.WORDS_BATCH = 200; "
         "from ui.cli import main; sys.exit(main(sys.argv[1:]))"
     )
     command = [sys.executable, "-c", code, "--config", str(config), *args]
@@ -334,15 +337,21 @@ def test_kill_9_in_either_stage_of_an_archive_then_resume_equals_a_one_shot_inge
     index = tmp_path / "index"
     (tmp_path / "work").mkdir()
     config = write_config(tmp_path / "work", corpus={"path": str(corpus)}, index={"path": str(index)})
+    # Each kill waits for its stage to begin (the pending chunks' file, then the vector stage's fill.json),
+    # then a random part of that stage's time in the one-shot run.
+    fill_seconds = total - searchable_at
     trials = [
-        ("words", "ingest", rng.uniform(1.0, searchable_at)),
-        ("vectors", "ingest", rng.uniform(searchable_at + 0.5, max(total - 0.5, searchable_at + 1.0))),
-        ("vectors", "vectors", rng.uniform(searchable_at + 0.5, max(total - 0.5, searchable_at + 1.0))),
+        ("words", "ingest", index / "pending" / "chunks.sqlite", rng.uniform(0.0, 0.2)),
+        ("vectors", "ingest", index / "fill.json", rng.uniform(0.0, 0.8 * fill_seconds)),
+        ("vectors", "vectors", index / "fill.json", rng.uniform(0.0, 0.8 * fill_seconds)),
     ]
     hit = set()
-    for planned, resume, delay in trials:
+    for planned, resume, begun, delay in trials:
         shutil.rmtree(index, ignore_errors=True)
         process = _hashed(config, "ingest", "--quiet", wait=False)
+        deadline = time.monotonic() + 120
+        while not begun.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
         time.sleep(delay)
         assert process.poll() is None, f"seed {seed}: the ingest ended before the kill ({planned}, {delay:.1f} s)"
         os.killpg(process.pid, signal.SIGKILL)
@@ -353,5 +362,5 @@ def test_kill_9_in_either_stage_of_an_archive_then_resume_equals_a_one_shot_inge
         done = _hashed(config, resume, "--quiet")
         assert done.returncode == 0, f"seed {seed}: {done.stderr[-2000:]}"
         _same_as_one_shot(_whole_state(config, index), reference, f"seed {seed}, kill in {stage} after {delay:.1f} s")
-        print(f"  kill in the {stage} stage after {delay:.1f} s, then `sanad {resume}`: equal to the one-shot ingest")
+        print(f"  kill {delay:.1f} s into the {stage} stage, then `sanad {resume}`: equal to the one-shot ingest")
     assert hit == {"words", "vectors"}, f"seed {seed}: kills landed only in {hit}"
