@@ -46,7 +46,7 @@ READ_RETRIES = 3
 _PAGE = 2000
 #: While the vector stage runs in another process, the dense side is reopened at most this often
 #: (Chroma's files are read anew) to see the vectors stored since; BM25 is kept.
-VECTOR_REFRESH_SECONDS = 20.0
+VECTOR_REFRESH_SECONDS = 60.0
 #: Seconds a question waits for the chunks file while an ingest writes it.
 _PENDING_TIMEOUT = 2.0
 
