@@ -52,12 +52,14 @@ def _sanad(config: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "ui.cli", "--config", str(config), *args]
 
 
-def _config(workdir: Path, corpus: Path, name: str = "config.yaml") -> Path:
+def _config(workdir: Path, corpus: Path, chunk_vectors: str | None = None) -> Path:
     import yaml
 
     data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     data["corpus"]["path"], data["index"]["path"] = str(corpus), str(workdir / "index")
-    path = workdir / name
+    if chunk_vectors:
+        data["embedding"]["chunk_vectors"] = chunk_vectors
+    path = workdir / "config.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
 
@@ -70,8 +72,9 @@ def _record(workdir: Path, row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def questions(count: int) -> list[str]:
-    """The seed gold questions, then headlines of the archive's newest and oldest days (what people ask)."""
+def questions(count: int, skip: int = 0) -> list[str]:
+    """The seed gold questions, then headlines of the archive (what people ask); ``skip`` leaves out the
+    first headlines (questions not asked before: nothing encoded ahead for them)."""
     gold = [json.loads(line)["question"] for line in GOLD[0].read_text(encoding="utf-8").splitlines()]
     dataset = find_dataset()
     titles: list[str] = []
@@ -79,9 +82,9 @@ def questions(count: int) -> list[str]:
         title = (row.get("title") or "").strip()
         if 10 <= len(title) <= 120:
             titles.append(title)
-        if len(titles) >= count * 20:
+        if len(titles) >= (count + skip) * 20:
             break
-    pool = list(dict.fromkeys([*gold, *titles[::20]]))
+    pool = list(dict.fromkeys([*([] if skip else gold), *titles[::20][skip:]]))
     return pool[:count]
 
 
@@ -140,15 +143,19 @@ def _figures(seconds: list[float]) -> dict[str, Any]:
     return {"questions": len(ms), "p50_ms": round(percentile(ms, 50), 1), "p95_ms": round(percentile(ms, 95), 1)}
 
 
-def phase_queries(workdir: Path, count: int) -> dict[str, Any]:
-    """Question latency over the index as it is, nothing else running."""
+def phase_queries(workdir: Path, count: int, skip: int, budget: int | None) -> dict[str, Any]:
+    """Question latency over the index as it is, nothing else running (``budget``: on_demand_texts)."""
     from rag import Assistant
 
     assistant = Assistant.from_config(workdir / "config.yaml")
-    asked = questions(count)
-    assistant.ask(asked[0])  # the encoder and the index load once
+    if budget is not None:
+        assistant.config.retrieval.on_demand_texts = budget
+    asked = questions(count + 1, skip)
+    assistant.ask(asked.pop())  # the encoder and the index load once
     status = assistant.reader.status()
-    return {"phase": "queries", "fill_percent": round(status.percent, 1), **_figures(_latencies(assistant, asked))}
+    figures = _figures(_latencies(assistant, asked))
+    return {"phase": "queries", "fill_percent": round(status.percent, 1), "skip": skip, "on_demand_texts":
+            assistant.config.retrieval.on_demand_texts, **figures}  # fmt: skip
 
 
 def phase_fill(workdir: Path, minutes: float, count: int) -> dict[str, Any]:
@@ -195,7 +202,7 @@ def _evaluate(config: Path, items: list[Any], on_demand: int | None = None) -> d
     return {"fill_percent": round(assistant.reader.status().percent, 1), **{k: round(metrics[k], 3) for k in keep}}
 
 
-def phase_quality(workdir: Path, mix: int, budgets: list[int]) -> dict[str, Any]:
+def phase_quality(workdir: Path, mix: int, budgets: list[int], chunk_vectors: str | None) -> dict[str, Any]:
     """Seeds + ``mix`` SaudiNewsNet articles: the seed gold and near-miss sets at 0 % fill (each on-demand
     budget in ``budgets``; the first also gives the latency of encoding on demand), ~50 % and 100 %."""
     from benchmarks.nearmiss import add_saudinewsnet
@@ -203,7 +210,7 @@ def phase_quality(workdir: Path, mix: int, budgets: list[int]) -> dict[str, Any]
     from rag.gold import read_gold
     from rag.index.build import StageHooks
 
-    folder = workdir / "quality"
+    folder = workdir / f"quality-{chunk_vectors or 'default'}"
     shutil.rmtree(folder, ignore_errors=True)
     corpus = folder / "articles"
     shutil.copytree(ROOT / "data" / "articles", corpus)
@@ -211,8 +218,8 @@ def phase_quality(workdir: Path, mix: int, budgets: list[int]) -> dict[str, Any]
     gold = folder / "gold.jsonl"
     gold.write_text("".join(path.read_text(encoding="utf-8") for path in GOLD), encoding="utf-8")
     items = read_gold(gold)
-    config = _config(folder, corpus)
-    rows: dict[str, Any] = {}
+    config = _config(folder, corpus, chunk_vectors)
+    rows: dict[str, Any] = {"chunk_vectors": chunk_vectors or "default"}
     began = time.monotonic()
     assistant = Assistant.from_config(config)
     assistant.ingest(hooks=StageHooks(vectors=False))
@@ -233,8 +240,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=Path.home() / "sanad-archive")
     parser.add_argument("--phase", nargs="+", choices=("words", "queries", "fill", "quality"), default=["words"])
     parser.add_argument("--questions", type=int, default=40, help="questions asked per latency phase")
+    parser.add_argument("--skip", type=int, default=0, help="queries: headlines to leave out (ask new ones)")
+    parser.add_argument("--on-demand", type=int, help="queries: retrieval.on_demand_texts")
     parser.add_argument("--fill-minutes", type=float, default=30.0)
     parser.add_argument("--mix", type=int, default=300, help="quality: SaudiNewsNet articles beside the seeds")
+    parser.add_argument("--chunk-vectors", choices=("encode", "sentence_mean"), help="quality: embedding.chunk_vectors")
     parser.add_argument("--budgets", type=int, nargs="+", default=[16, 0, 8], help="quality: on_demand_texts at 0 %")
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -245,11 +255,11 @@ def main(argv: list[str] | None = None) -> int:
                 raise SystemExit("SaudiNewsNet not found (set SANAD_SAUDINEWSNET_DIR)")
             _record(args.workdir, phase_words(args.workdir, dataset))
         elif phase == "queries":
-            _record(args.workdir, phase_queries(args.workdir, args.questions))
+            _record(args.workdir, phase_queries(args.workdir, args.questions, args.skip, args.on_demand))
         elif phase == "fill":
             _record(args.workdir, phase_fill(args.workdir, args.fill_minutes, args.questions))
         else:
-            _record(args.workdir, phase_quality(args.workdir, args.mix, args.budgets))
+            _record(args.workdir, phase_quality(args.workdir, args.mix, args.budgets, args.chunk_vectors))
     return 0
 
 

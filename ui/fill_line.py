@@ -20,4 +20,4 @@ def fill_line(assistant: Assistant) -> str:
     if not status.articles or status.vectors_done >= status.vectors_total:
         return ""
     arabic = f"المتجهات {status.percent:.0f} ٪ — يُبحث في الباقي بكلماته"
-    return f"⏳ {arabic} · {status.line()}"
+    return f"{status.line()}  \n{arabic}"  # two lines: each reads in its own direction
