@@ -158,14 +158,14 @@ def phase_queries(workdir: Path, count: int, skip: int, budget: int | None) -> d
             assistant.config.retrieval.on_demand_texts, **figures}  # fmt: skip
 
 
-def phase_fill(workdir: Path, minutes: float, count: int) -> dict[str, Any]:
+def phase_fill(workdir: Path, minutes: float, count: int, skip: int) -> dict[str, Any]:
     """`sanad vectors` for ``minutes`` with questions asked meanwhile; the fill's rate and extrapolation."""
     from rag import Assistant
 
     config = workdir / "config.yaml"
     assistant = Assistant.from_config(config)
-    asked = questions(count)
-    assistant.ask(asked[0])
+    asked = questions(count + 1, skip)
+    assistant.ask(asked.pop())
     before = assistant.reader.status()
     began = time.monotonic()
     filler = subprocess.Popen(_sanad(config, "vectors", "--quiet"), env=_env(), stdout=subprocess.DEVNULL)
@@ -257,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         elif phase == "queries":
             _record(args.workdir, phase_queries(args.workdir, args.questions, args.skip, args.on_demand))
         elif phase == "fill":
-            _record(args.workdir, phase_fill(args.workdir, args.fill_minutes, args.questions))
+            _record(args.workdir, phase_fill(args.workdir, args.fill_minutes, args.questions, args.skip))
         else:
             _record(args.workdir, phase_quality(args.workdir, args.mix, args.budgets, args.chunk_vectors))
     return 0

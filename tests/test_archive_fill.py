@@ -45,7 +45,13 @@ def words_only(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         (corpus / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     _export(corpus)
     index = {"path": str(folder / "index")}
-    config = write_config(folder, corpus={"path": str(corpus)}, index=index, embedding={"batch_size": 4})  # 16 a batch
+    config = write_config(
+        folder,
+        corpus={"path": str(corpus)},
+        index=index,
+        embedding={"batch_size": 4},  # 16 chunks a vector batch: several batches
+        retrieval={"on_demand_texts": 16},  # the top candidates' sentences all encoded on demand
+    )
     assistant = Assistant.from_config(config)
     heard = []
     report = assistant.ingest(hooks=StageHooks(vectors=False, on_searchable=heard.append))
