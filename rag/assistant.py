@@ -27,7 +27,7 @@ from rag.embeddings import build_embedding, forget_traces
 from rag.followup import standalone_question
 from rag.gather import Timeline, build_timeline
 from rag.gold.feedback import FeedbackStore, Judgement, holding_file, index_state
-from rag.index.build import BatchDone, Progress, ingest_paths
+from rag.index.build import BatchDone, Progress, StageHooks, fill_vectors, ingest_paths
 from rag.index.layout import IndexLayout, build_settings
 from rag.index.reader import IndexReader
 from rag.index.report import IngestReport
@@ -108,17 +108,14 @@ class Assistant:
         progress: Progress | None = None,
         on_batch: BatchDone | None = None,
         stages: IngestStages | None = None,
+        hooks: StageHooks | None = None,
     ) -> IngestReport:
-        """Bring the index in step with ``paths`` (default: ``corpus.path``).
-
-        Args:
-            paths: folders and/or files.
-            rebuild: ingest everything anew (after a model or chunking change). In persistent
-                mode the new index is built beside the old one and swapped in at the end, so a
-                running chat answers from the old one meanwhile.
-            progress: called with ``(done, total, file)`` after each file; ``on_batch`` with the report so
-                far after each stored batch (texts encoded, seconds per stage).
-            stages: where files are read and texts encoded (default: this process; or ``RayStages``).
+        """Bring the index in step with ``paths`` (default: ``corpus.path``): the words stage (every article
+        searchable), then the vector stage unless ``hooks`` say otherwise (docs/archive.md). ``rebuild``:
+        ingest anew, in persistent mode built aside and swapped in (a running chat answers from the old index
+        meanwhile). ``progress`` is called with ``(done, total, file)`` after each file, ``on_batch`` with the
+        report after each stored batch; ``stages``: where files are read and texts encoded (default: this
+        process; or ``RayStages``).
 
         Raises:
             ConfigError: no path given and ``corpus.path`` is not set.
@@ -129,9 +126,10 @@ class Assistant:
             if self.config.corpus.path is None:
                 raise ConfigError("no path to ingest: give one, or set corpus.path in config.yaml")
             paths = [self.config.corpus.path]
+        hooks = hooks or StageHooks()
         with self._lock:
             try:
-                return ingest_paths(
+                report = ingest_paths(
                     self.config,
                     self.embed_model,
                     [Path(p) for p in paths],
@@ -143,6 +141,10 @@ class Assistant:
             finally:
                 if self._reader is not None:
                     self._reader.invalidate()  # reopen on the next question
+        hooks.on_searchable(report)
+        if hooks.vectors and report.vectors_pending:  # outside the lock: questions go on meanwhile
+            fill_vectors(self.config, self.embed_model, stages=stages, on_batch=on_batch, hooks=hooks, report=report)
+        return report
 
     def add_articles(
         self, files: Sequence[str | Path], progress: Progress | None = None

@@ -24,7 +24,9 @@ from ingest.ids import chunk_of_sentence, file_key_of
 from ingest.textnorm import is_arabic, tokenize
 from rag.config import RetrievalConfig
 from rag.lexical import LexicalIndex
+from rag.on_demand import OnDemandVectors
 from rag.store.exact import EXACT_SEARCH_ROWS, ExactVectors
+from rag.store.pending import PendingChunks
 from rag.store.records import DOCUMENT_KEY, filter_where, is_complete, passage_from_row
 from rag.store.sentences import SentenceVectors
 from rag.types import Passage, SearchFilters
@@ -108,12 +110,18 @@ class HybridRetriever:
         vector_store: ChromaVectorStore,
         lexical: LexicalIndex,
         sentences: SentenceVectors | None = None,
+        pending: PendingChunks | None = None,
+        chunk_mode: str = "encode",
     ) -> None:
+        """``pending``: the chunks still without vectors (searched by their words; the best of them encoded
+        on demand, see :mod:`rag.on_demand`); ``chunk_mode`` is ``embedding.chunk_vectors``."""
         self.config = config
         self.embed_model = embed_model
         self.vector_store = vector_store
         self.lexical = lexical
         self.sentences = sentences
+        self.pending = pending
+        self.on_demand = OnDemandVectors(embed_model, pending, config.on_demand_texts, chunk_mode) if pending else None
         self._exact: dict[bool, ExactVectors | None] = {}
 
     def dense_hits(
@@ -176,6 +184,8 @@ class HybridRetriever:
         allowed: set[str] | None = None
         if where is not None:
             allowed = set(self.vector_store.client.get(where=where, include=[])["ids"])
+            if self.pending is not None and filters is not None:
+                allowed |= self.pending.matching(filters)
             timings["filter"] = _lap(clock)
             clock = time.perf_counter()
             if not allowed:
@@ -188,12 +198,10 @@ class HybridRetriever:
         timings["encode"] = _lap(clock)
         clock = time.perf_counter()
         dense: list[tuple[str, float]] = []
+        by_sentence = self.config.dense_unit == "sentence" or (self.config.dense_unit == "auto" and is_arabic(question))
         if mode != "lexical":
             # Ids and distances only: the texts of the few passages kept are fetched after fusion.
             # Scores as ChromaVectorStore gives them (exp(-distance)).
-            by_sentence = self.config.dense_unit == "sentence" or (
-                self.config.dense_unit == "auto" and is_arabic(question)
-            )
             dense = self.dense_hits(query_embedding, allowed, by_sentence, candidates)
         timings["dense"] = _lap(clock)
 
@@ -203,6 +211,12 @@ class HybridRetriever:
             tokens = tokenize(question, stem=self.config.stemming)
             lexical_hits = self.lexical.search(tokens, candidates, allowed)
         timings["lexical"] = _lap(clock)
+        if self.on_demand is not None and mode == "hybrid":  # candidates still without vectors
+            clock = time.perf_counter()
+            sentence_level = by_sentence and self.sentences is not None
+            ahead = self.on_demand.scores(query_embedding, [c for c, _ in lexical_hits], sentence_level=sentence_level)
+            dense = _ranked([*dense, *ahead])
+            timings["on_demand"] = _lap(clock)
 
         clock = time.perf_counter()
         weights = [self.config.dense_weight, self.config.lexical_weight]
@@ -218,6 +232,8 @@ class HybridRetriever:
             got = self.vector_store.client.get(ids=[chunk for chunk, _ in fused], include=["documents", "metadatas"])
             for chunk, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False):
                 stored[chunk] = (text or "", dict(meta or {}))
+            if self.pending is not None and len(stored) < len(fused):  # found by their words only
+                stored.update(self.pending.rows([chunk for chunk, _ in fused if chunk not in stored]))
         # A chunk another process is rewriting at this moment may come back without its metadata: skip it.
         passages = [
             passage_from_row(chunk, *stored[chunk], score, dense_scores.get(chunk), lexical_scores.get(chunk))

@@ -171,6 +171,8 @@ class RetrievalConfig(Section):
         "passages of the article that matches best rise together (0: off).",
     )
     stemming: bool = Field(True, description="Stem Arabic/English tokens for BM25 (needs re-ingest to change).")
+    on_demand_texts: int = Field(4, ge=0, le=200, description="While vectors fill in (docs/archive.md): the most "
+        "texts encoded for the best BM25 candidates without vectors (kept: the fill skips them); 0: off.")  # fmt: skip
 
 
 class AnswerConfig(Section):

@@ -180,7 +180,9 @@ def test_kill_9_at_random_moments_then_reingest_gives_a_clean_index(tmp_path: Pa
     work.mkdir()
     index = work / "index"
     config = write_config(work, corpus={"path": str(corpus)}, index={"path": str(index)}, embedding={"batch_size": 4})
+    started = time.monotonic()
     assert _sanad(config, "ingest", "--quiet").returncode == 0
+    clean_seconds = min(clean_seconds, time.monotonic() - started)  # the faster of two: delays land in a run
 
     landed, trials = 0, []
     for trial in range(MAX_TRIALS):
@@ -217,3 +219,148 @@ def test_kill_9_at_random_moments_then_reingest_gives_a_clean_index(tmp_path: Pa
         )
 
     assert landed >= LANDED_KILLS, f"only {landed} kills hit a running ingest: {trials}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# An archive of a few thousand records: `sanad ingest` killed in its words stage and in its vector stage.
+
+ARCHIVE_RECORDS = int(os.environ.get("SANAD_CRASH_RECORDS", "2000"))
+ARCHIVE_FILES = 8
+
+
+def _make_archive(folder: Path, rng: random.Random, records: int = ARCHIVE_RECORDS) -> None:
+    """JSON-lines exports of short dated (a tenth undated) articles, as SaudiNewsNet's outlets export them."""
+    folder.mkdir(parents=True)
+    sentences = _sentences()
+    outlets = ["سبق", "الرياض", "عكاظ", "اليوم"]
+    per_file = -(-records // ARCHIVE_FILES)
+    for f in range(ARCHIVE_FILES):
+        lines = []
+        for i in range(f * per_file, min(records, (f + 1) * per_file)):
+            day = None if rng.random() < 0.1 else f"2015-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            lines.append(
+                json.dumps(
+                    {
+                        "id": f"r{i:05d}",
+                        "title": f"خبر رقم {i} {rng.choice(sentences)[:40]}",
+                        "content": _article(rng, sentences),
+                        "date_extracted": day,
+                        "source": rng.choice(outlets),
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        (folder / f"export-{f}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _hashed(config: Path, *args: str, wait: bool = True):
+    """`sanad` with the hashed stand-in encoder (tests/hashed_encoder.py), checkpoints every second, words
+    stored 200 chunks at a time."""
+    from tests.hashed_encoder import USE_IN_SUBPROCESS
+
+    code = (
+        USE_IN_SUBPROCESS + "import sys, rag.index.writer as p; p.CHECKPOINT_SECONDS = 1.0; p.WORDS_BATCH = 200; "
+        "from ui.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    command = [sys.executable, "-c", code, "--config", str(config), *args]
+    if wait:
+        return subprocess.run(command, capture_output=True, text=True, env=_env(), timeout=600)
+    return subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=_env(), start_new_session=True
+    )
+
+
+def _whole_state(config: Path, index: Path) -> dict:
+    """Everything stored: chunks (text, metadata, vector), sentence vectors, BM25 tokens, manifest, pending."""
+    from rag.config import load_config
+    from rag.store.chroma import open_sentence_vectors
+    from rag.store.pending import PendingChunks
+
+    store_config = load_config(config).store
+    got = open_vector_store(store_config, index, fresh=True).client.get(
+        include=["metadatas", "documents", "embeddings"]
+    )
+    chunks = {
+        i: ((d, m["file"], m["record"], m["start"], m["end"], m.get("published_day")), np.asarray(e))
+        for i, m, d, e in zip(got["ids"], got["metadatas"], got["documents"], got["embeddings"], strict=True)
+    }
+    rows = open_sentence_vectors(store_config, index).collection.get(include=["metadatas", "embeddings"])
+    sentences = {
+        i: (m["h"], np.asarray(e)) for i, m, e in zip(rows["ids"], rows["metadatas"], rows["embeddings"], strict=True)
+    }
+    lines = (index / "lexical" / "tokens.jsonl").read_text(encoding="utf-8").splitlines()
+    tokens = [json.loads(line) for line in lines]
+    manifest = json.loads((index / "manifest.json").read_text(encoding="utf-8"))
+    files = {k: {f: v for f, v in r.items() if f != "ingested_at"} for k, r in manifest["files"].items()}
+    pending = PendingChunks(index / "pending" / "chunks.sqlite")
+    waiting = pending.count()
+    pending.close()
+    return {"chunks": chunks, "sentences": sentences, "tokens": {t["id"]: t["t"] for t in tokens}, "files": files,
+            "pending": waiting}  # fmt: skip
+
+
+def _same_as_one_shot(state: dict, reference: dict, where: str) -> None:
+    assert state["pending"] == 0, f"{where}: chunks left without vectors"
+    assert state["files"] == reference["files"], f"{where}: the manifests differ"
+    assert state["tokens"] == reference["tokens"], f"{where}: the BM25 tokens differ"
+    assert set(state["chunks"]) == set(reference["chunks"]), f"{where}: the chunk ids differ"
+    assert set(state["sentences"]) == set(reference["sentences"]), f"{where}: the sentence ids differ"
+    for cid, (row, vector) in reference["chunks"].items():
+        assert state["chunks"][cid][0] == row, f"{where}: {cid} differs"
+        assert np.allclose(state["chunks"][cid][1], vector, atol=1e-5), f"{where}: {cid}'s vector differs"
+    for sid, (digest, vector) in reference["sentences"].items():
+        assert state["sentences"][sid][0] == digest and np.allclose(state["sentences"][sid][1], vector, atol=1e-5)
+
+
+def test_kill_9_in_either_stage_of_an_archive_then_resume_equals_a_one_shot_ingest(tmp_path: Path) -> None:
+    seed = int(os.environ.get("SANAD_CRASH_SEED", random.randrange(10**6)))
+    rng = random.Random(seed)
+    corpus = tmp_path / "archive"
+    _make_archive(corpus, rng)
+
+    # The one-shot reference, timed: when the words stage announced itself, and the whole run.
+    (tmp_path / "one-shot").mkdir()
+    config = write_config(tmp_path / "one-shot", corpus={"path": str(corpus)}, index={"path": str(tmp_path / "ref")})
+    started = time.monotonic()
+    process = _hashed(config, "ingest", "--quiet", wait=False)
+    searchable_at = None
+    for line in process.stdout:
+        if "articles searchable" in line and searchable_at is None:
+            searchable_at = time.monotonic() - started
+    assert process.wait() == 0 and searchable_at is not None
+    total = time.monotonic() - started
+    reference = _whole_state(config, tmp_path / "ref")
+    assert reference["pending"] == 0 and len(reference["files"]) == ARCHIVE_RECORDS
+    chunks = len(reference["chunks"])
+    print(f"\nseed {seed}: {chunks} chunks; searchable after {searchable_at:.1f} s, done {total:.1f} s")
+
+    index = tmp_path / "index"
+    (tmp_path / "work").mkdir()
+    config = write_config(tmp_path / "work", corpus={"path": str(corpus)}, index={"path": str(index)})
+    # Each kill waits for its stage to begin (the pending chunks' file, then the vector stage's fill.json),
+    # then a random part of that stage's time in the one-shot run.
+    fill_seconds = total - searchable_at
+    trials = [
+        ("words", "ingest", index / "pending" / "chunks.sqlite", rng.uniform(0.0, 0.2)),
+        ("vectors", "ingest", index / "fill.json", rng.uniform(0.0, 0.8 * fill_seconds)),
+        ("vectors", "vectors", index / "fill.json", rng.uniform(0.0, 0.8 * fill_seconds)),
+    ]
+    hit = set()
+    for planned, resume, begun, delay in trials:
+        shutil.rmtree(index, ignore_errors=True)
+        process = _hashed(config, "ingest", "--quiet", wait=False)
+        deadline = time.monotonic() + 120
+        while not begun.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(delay)
+        assert process.poll() is None, f"seed {seed}: the ingest ended before the kill ({planned}, {delay:.1f} s)"
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        stage = "vectors" if (index / "fill.json").exists() else "words"  # the vector stage writes it first
+        resume = resume if stage == "vectors" else "ingest"  # `sanad vectors` completes only a words-done index
+        hit.add(stage)
+        done = _hashed(config, resume, "--quiet")
+        assert done.returncode == 0, f"seed {seed}: {done.stderr[-2000:]}"
+        _same_as_one_shot(_whole_state(config, index), reference, f"seed {seed}, kill in {stage} after {delay:.1f} s")
+        print(f"  kill {delay:.1f} s into the {stage} stage, then `sanad {resume}`: equal to the one-shot ingest")
+    assert hit == {"words", "vectors"}, f"seed {seed}: kills landed only in {hit}"

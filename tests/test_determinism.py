@@ -19,6 +19,7 @@ import pytest
 
 from rag import Assistant
 from rag.index import writer
+from rag.index.build import StageHooks
 from rag.types import Passage
 from tests.conftest import GOLD, ROOT, write_config
 from tests.test_crash import _make_corpus
@@ -70,10 +71,18 @@ def clean_and_resumed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assista
 
     with pytest.MonkeyPatch.context() as patch, pytest.raises(_Interrupted):
         patch.setattr(writer, "CHECKPOINT_SECONDS", 0.0)  # BM25 and the manifest saved after every batch
+        patch.setattr(writer, "WORDS_BATCH", 16)  # several batches of the words stage before the interruption
         resumed.ingest(sorted(corpus.glob("*.txt"), reverse=True), on_batch=interrupt)
     assert (resumed.index_dir / ".ingest-dirty").exists()  # the next run must reconcile
-    report = resumed.ingest()
+    report = resumed.ingest(hooks=StageHooks(vectors=False))  # words only: every article searchable
     assert report.added and report.unchanged, "the resume should find some files stored and some not"
+    for question in _questions()[:4]:  # answered during the fill: their candidates encoded on demand, kept
+        assert resumed.search(question, top_k=TOP_K)
+    batches = 0
+    with pytest.raises(_Interrupted):  # Ctrl-C in the vector stage, after a few batches
+        resumed.ingest(on_batch=interrupt)
+    assert 0 < resumed.reader.status().vectors_done < resumed.reader.status().vectors_total
+    assert resumed.ingest().vectors_pending == 0  # the next ingest finishes the vector stage
     return clean, resumed
 
 
@@ -86,6 +95,31 @@ def test_a_resumed_index_holds_what_a_clean_one_holds(clean_and_resumed: tuple[A
         zip(stored[1]["ids"], stored[1]["documents"], strict=True)
     )
     assert stored[0]["ids"] != stored[1]["ids"], "the two indexes should hold their chunks in another order"
+
+
+def test_a_resumed_index_holds_the_same_vectors_and_tokens(clean_and_resumed: tuple[Assistant, Assistant]) -> None:
+    clean, resumed = clean_and_resumed
+    stores = []
+    for assistant in (clean, resumed):
+        retriever, _ = assistant.reader.open()
+        chunks = retriever.vector_store.client.get(include=["embeddings"])
+        sentences = retriever.sentences.collection.get(include=["embeddings", "metadatas"])
+        rows = zip(sentences["ids"], sentences["metadatas"], sentences["embeddings"], strict=True)
+        lines = (assistant.index_dir / "lexical" / "tokens.jsonl").read_text(encoding="utf-8").splitlines()
+        stores.append(
+            (
+                dict(zip(chunks["ids"], chunks["embeddings"], strict=True)),
+                {i: (m["h"], e) for i, m, e in rows},
+                {row["id"]: row["t"] for row in map(json.loads, lines)},
+            )
+        )
+    (chunks_a, sentences_a, tokens_a), (chunks_b, sentences_b, tokens_b) = stores
+    assert tokens_a == tokens_b and tokens_a
+    assert chunks_a.keys() == chunks_b.keys() and sentences_a.keys() == sentences_b.keys()
+    for key, vector in chunks_a.items():  # the resumed one's were encoded in other batches, some on demand
+        assert vector == pytest.approx(chunks_b[key], abs=1e-5), key
+    for key, (digest, vector) in sentences_a.items():
+        assert sentences_b[key][0] == digest and vector == pytest.approx(sentences_b[key][1], abs=1e-5), key
 
 
 def test_a_resumed_index_retrieves_exactly_like_a_clean_one(clean_and_resumed: tuple[Assistant, Assistant]) -> None:

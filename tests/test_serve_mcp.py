@@ -18,7 +18,7 @@ from tests.conftest import ROOT  # noqa: E402
 from tests.serve_support import TOKEN, command_env, serve_config  # noqa: E402
 
 QUESTION = "من هو قائد لواء التوحيد؟"
-TOOLS = {"ask", "search", "timeline", "read_source"}
+TOOLS = {"ask", "search", "timeline", "read_source", "index_status"}
 
 
 def _over_http(url: str, token: str | None = TOKEN) -> Client:
@@ -43,8 +43,10 @@ async def _exercise(client: Client) -> dict:
         scoped = await client.call_tool("ask", {"question": QUESTION, "since": "2031-01-01"})
         bad_date = await client.call_tool("search", {"query": "سوريا", "until": "أمس"})
         partial = await client.call_tool("ask", {"question": NEAR_MISS})
+        status = await client.call_tool("index_status", {})
     return {
         "partial": partial,
+        "status": status,
         "scoped": scoped,
         "bad_date": bad_date,
         "tools": tools,
@@ -89,6 +91,9 @@ def _check(seed_assistant, got: dict) -> None:
     partial, near = got["partial"].structured_content, seed_assistant.ask(NEAR_MISS)  # the subject, not the fact
     assert partial["outcome"] == near.outcome == "partial" and partial["kind"] == "factoid" and partial["missing"]
     assert partial["found"] is False and partial["nearest"] == [c.to_dict() for c in near.nearest] and near.nearest
+    status = got["status"].structured_content  # the seeds were ingested whole: words and vectors
+    assert status == {**seed_assistant.reader.status().to_dict(), "line": seed_assistant.reader.status().line()}
+    assert status["searchable"] == status["articles"] > 0 and status["percent"] == 100.0
 
 
 def test_mcp_over_streamable_http(seed_assistant, serve_url: str) -> None:

@@ -132,6 +132,16 @@ def test_rest_ask_returns_the_ask_json_object(seed_assistant, serve_url: str) ->
     assert bad.status_code == 400 and bad.json()["error"]["param"] == "top_k"
 
 
+def test_rest_status_says_how_far_the_index_is(seed_assistant, serve_url: str) -> None:
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    status = httpx.get(f"{serve_url}/api/status", headers=auth, timeout=30)
+    assert status.status_code == 200
+    expected = seed_assistant.reader.status()
+    assert status.json() == {**expected.to_dict(), "line": expected.line()}
+    assert status.json()["vectors_done"] == status.json()["vectors_total"] > 0
+    assert httpx.get(f"{serve_url}/api/status", timeout=30).status_code == 401
+
+
 def test_date_and_outlet_filters_reach_the_answer(seed_assistant, serve_url: str, client) -> None:
     """The seeds carry no date: a period filter leaves no article, and the answer says so for that period."""
     from rag.types import SearchFilters

@@ -21,6 +21,7 @@ from ui.assets import BRIDGE_JS, COPY_JS, LANGUAGE_JS
 from ui.auth import load_users
 from ui.feedback import feedback_values, shown_answer
 from ui.feedback_form import feedback_form
+from ui.fill_line import REFRESH_SECONDS, fill_line
 from ui.handlers import add_articles as add_uploaded
 from ui.handlers import chat_events, open_source, respond
 from ui.labels import ANSWER_MODES, EXAMPLES, LABELS, LANGUAGES, localise_reason, relabelled
@@ -85,6 +86,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                             copy = gr.Button(LABELS["ar"]["copy"], size="sm", elem_id="sanad-copy")
                             clear = gr.Button(LABELS["ar"]["clear"], size="sm", elem_id="sanad-clear")
                         judging = feedback_form()
+                        filling = gr.Markdown("", elem_id="sanad-fill")  # while vectors fill in (ui.fill_line)
                         with gr.Accordion(LABELS["ar"]["settings"], open=False) as settings:
                             top_k = gr.Slider(
                                 1,
@@ -225,6 +227,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
 
         sources_tab.select(list_sources, lang, [table, picker, outlets], api_visibility="private")
         app.load(list_sources, lang, [table, picker, outlets], api_visibility="private")
+        app.load(lambda: fill_line(assistant), None, filling, api_visibility="private")
+        gr.Timer(REFRESH_SECONDS).tick(lambda: fill_line(assistant), None, filling, api_visibility="private")
         picker.change(read, [picker, lang], reader, api_visibility="private")
 
         def add_articles(files: list[str] | None, code: str, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008

@@ -1,8 +1,10 @@
-"""The ``sanad`` command: ingest, ask, chat, serve, mcp, eval, feedback.
+"""The ``sanad`` command: ingest, vectors, status, ask, chat, serve, mcp, eval, feedback.
 
 Global options come before the command (or after it)::
 
-    sanad [--config FILE] [--index DIR] ingest [PATH ...] [--rebuild] [--ray [ADDRESS] [--workers N]]
+    sanad [--config FILE] [--index DIR] ingest [PATH ...] [--rebuild] [--words-only] [--ray [ADDRESS] [--workers N]]
+    sanad ... vectors [--ray [ADDRESS]]        (the vector stage alone: docs/archive.md)
+    sanad ... status [--json]
     sanad ... ask "سؤال" [--json] [--top-k N] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--publisher NAME ...]
     sanad ... timeline "موضوع" [--json] [--max N] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--publisher NAME ...]
     sanad ... chat [--host H] [--port P]
@@ -18,17 +20,15 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest.errors import SanadError
 from rag.runtime import apply_defaults
+from ui.ingest_commands import add_index_commands, run_ingest, run_status, run_vectors
 
 if TYPE_CHECKING:
     from rag.assistant import Assistant
-    from rag.index.ray_stages import RayStages
-    from rag.index.report import IngestReport
 
 __all__ = ["main"]
 
@@ -46,22 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     add_parser = commands.add_parser
     commands.add_parser = lambda name, **kw: add_parser(name, parents=[common], **kw)  # type: ignore[method-assign]
 
-    ingest = commands.add_parser("ingest", help="add, update and remove articles in the index")
-    ingest.add_argument("paths", nargs="*", type=Path, help="folders or files (default: corpus.path)")
-    ingest.add_argument("--rebuild", action="store_true", help="drop the index and ingest from scratch")
-    ingest.add_argument("--quiet", action="store_true", help="no progress bar")
-    ingest.add_argument(
-        "--ray",
-        nargs="?",
-        const="local",
-        metavar="ADDRESS",
-        help="read and encode on Ray (pip install 'sanad[ray]'): a local Ray on every core, or the cluster at "
-        "ADDRESS (auto, HOST:PORT, ray://HOST:PORT); this process still writes the index",
-    )
-    ingest.add_argument("--workers", type=int, metavar="N", help="with --ray: encoder workers (default: one per CPU)")
-    ingest.add_argument(
-        "--shared-files", action="store_true", help="with --ray: the files are at the same path on every node"
-    )
+    add_index_commands(commands)  # ingest, vectors, status
 
     ask = commands.add_parser("ask", help="answer one question")
     ask.add_argument("question")
@@ -106,64 +91,6 @@ def _add_filters(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--publisher", action="append", default=[], metavar="NAME", help="only this outlet's articles (repeatable)"
     )
-
-
-def _ingest(assistant: Assistant, args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
-    bar = None
-
-    rate = ""
-
-    def progress(done: int, total: int, name: str) -> None:
-        nonlocal bar
-        if args.quiet:
-            return
-        if bar is None:
-            bar = tqdm(total=total, unit="file", desc="ingest", file=sys.stderr)
-        bar.set_postfix_str(f"{rate}{name[-40:]}", refresh=False)
-        bar.update(1)
-
-    def on_batch(so_far: IngestReport) -> None:
-        nonlocal rate
-        rate = f"{so_far.texts_per_second:.1f} texts/s, " if so_far.texts_embedded else ""
-
-    with _stages(assistant, args) as stages:
-        if stages is not None:
-            print(stages.describe())
-        report = assistant.ingest(
-            args.paths or None, rebuild=args.rebuild, progress=progress, on_batch=on_batch, stages=stages
-        )
-    if bar is not None:
-        bar.close()
-    print(report.summary())
-    for name, reason in report.failed:
-        print(f"  failed: {name}: {reason}")
-    for name, reason in report.skipped:
-        print(f"  skipped: {name} ({reason})")
-    return 1 if report.failed and not (report.added or report.updated or report.unchanged) else 0
-
-
-def _stages(assistant: Assistant, args: argparse.Namespace) -> AbstractContextManager[RayStages | None]:
-    """The Ray stages ``--ray`` asks for (None without it); a path right after ``--ray`` is a path."""
-    from rag.config import ConfigError
-
-    if args.ray is None:
-        if args.workers or args.shared_files:
-            raise ConfigError("--workers and --shared-files go with --ray")
-        return nullcontext()
-    from rag.index.ray_cluster import is_address
-    from rag.index.ray_stages import RayStages
-
-    address = args.ray
-    if not is_address(address):
-        if not Path(address).exists():
-            raise ConfigError(
-                f"--ray: {address!r} is not a Ray address (auto, HOST:PORT, ray://HOST:PORT) nor a file or folder"
-            )
-        args.paths.insert(0, Path(address))
-        address = "local"
-    return RayStages(assistant.config.embedding, address=address, workers=args.workers, shared_files=args.shared_files)
 
 
 def _ask(assistant: Assistant, args: argparse.Namespace) -> int:
@@ -279,10 +206,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     # store or file) is a SanadError with a message naming the key or path.
     try:
         assistant = Assistant.from_config(args.config, args.index)
-        if args.command == "ingest" and args.ray is None:  # a batch job: every core (embedding.ingest_threads)
+        if args.command in ("ingest", "vectors") and args.ray is None:  # a batch job: every core (ingest_threads)
             config = assistant.config
             assistant = Assistant(config.model_copy(update={"embedding": config.embedding.for_ingest()}))
-        handlers = {"ingest": _ingest, "ask": _ask, "chat": _chat, "serve": _serve, "mcp": _mcp, "eval": _eval}
+        handlers = {"ingest": run_ingest, "ask": _ask, "chat": _chat, "serve": _serve, "mcp": _mcp, "eval": _eval}
+        handlers |= {"vectors": run_vectors, "status": run_status}
         handler = {**handlers, "feedback": _feedback, "timeline": _timeline}[args.command]
         return handler(assistant, args)
     except SanadError as exc:

@@ -44,7 +44,8 @@ class IndexDamagedError(SanadError, RuntimeError):
 
 @dataclass(frozen=True)
 class IndexLayout:
-    """The files of the index in ``root``: manifest, BM25 folder, Chroma folder (persistent mode)."""
+    """The files of the index in ``root``: manifest, BM25 folder, Chroma folder (persistent mode), the chunks
+    awaiting vectors and the vector stage's progress."""
 
     root: Path
 
@@ -59,6 +60,16 @@ class IndexLayout:
     @property
     def chroma(self) -> Path:
         return self.root / "chroma"
+
+    @property
+    def pending(self) -> Path:
+        """The chunks awaiting vectors (:class:`rag.store.pending.PendingChunks`), in a folder of their own."""
+        return self.root / "pending" / "chunks.sqlite"
+
+    @property
+    def fill_state(self) -> Path:
+        """The vector stage's progress (:class:`rag.index.progress.FillProgress`)."""
+        return self.root / "fill.json"
 
     @property
     def dirty(self) -> Path:

@@ -24,6 +24,7 @@ from rag.index.layout import (
     index_lock,
     mismatch_message,
 )
+from rag.index.progress import IndexStatus, index_status
 from rag.lexical import LexicalIndex
 from rag.retrieve import HybridRetriever, Retrieval
 from rag.store.chroma import (
@@ -33,6 +34,7 @@ from rag.store.chroma import (
     open_sentence_vectors,
     open_vector_store,
 )
+from rag.store.pending import PendingChunks, SentencesAhead
 from rag.store.records import article_texts, indexed_text, node_from_row, read_index_state
 from rag.types import SearchFilters
 
@@ -42,6 +44,11 @@ __all__ = ["IndexReader", "lexical_from_store"]
 READ_RETRIES = 3
 #: Chunks read from Chroma per request when rebuilding BM25 from it.
 _PAGE = 2000
+#: While the vector stage runs in another process, the dense side is reopened at most this often
+#: (Chroma's files are read anew) to see the vectors stored since; BM25 is kept.
+VECTOR_REFRESH_SECONDS = 60.0
+#: Seconds a question waits for the chunks file while an ingest writes it.
+_PENDING_TIMEOUT = 2.0
 
 ServerState = tuple[str | None, dict[str, object] | None]
 
@@ -67,6 +74,9 @@ class IndexReader:
         self._retriever: HybridRetriever | None = None
         self._answerer: ExtractiveAnswerer | None = None
         self._stamp: tuple[float | None, str | None] | None = None
+        self._filled: tuple[float | None, float] = (None, 0.0)  # (fill.json's mtime, when last seen changed)
+        self._pending: PendingChunks | None = None
+        self._manifest: tuple[float | None, tuple[int, int]] | None = None  # status(): (mtime, (articles, chunks))
         self._server_cache: tuple[float, ServerState, object] | None = None  # (read at, state, client)
 
     def invalidate(self) -> None:
@@ -101,7 +111,24 @@ class IndexReader:
         """The stored text of the articles ``keys`` (file keys), read from their chunks; an article the
         store no longer holds is left out (see :func:`rag.store.records.article_texts`)."""
         retriever, _ = self.open()
-        return article_texts(retriever.vector_store.client, keys)
+        waiting = retriever.pending.document_rows(keys) if retriever.pending is not None else []
+        return article_texts(retriever.vector_store.client, keys, waiting)
+
+    def status(self) -> IndexStatus:
+        """How far the index is (articles searchable, vectors done/total, rate, ETA, last error)."""
+        with self._lock:
+            pending = self._pending_chunks()
+            mtime = self.layout.manifest.stat().st_mtime if self.layout.manifest.exists() else None
+            if self._manifest is None or self._manifest[0] != mtime:  # ~0.3 s at 30k articles: read on change
+                manifest = Manifest.load(self.layout.manifest)
+                self._manifest = (mtime, (len(manifest.files), manifest.chunk_count))
+            waiting = (pending.count(), pending.count_documents())
+            return index_status(self._manifest[1], waiting, self.layout.fill_state)
+
+    def _pending_chunks(self) -> PendingChunks:
+        if self._pending is None:
+            self._pending = PendingChunks(self.layout.pending, timeout=_PENDING_TIMEOUT)
+        return self._pending
 
     def open(self) -> tuple[HybridRetriever, ExtractiveAnswerer]:
         """The retriever and answerer, reopened when the index changed since they were opened.
@@ -119,10 +146,27 @@ class IndexReader:
             if self._retriever is None or stamp != self._stamp:
                 self._retriever, self._answerer = self._reopen(server)
                 self._stamp = stamp
+                fill = self.layout.fill_state
+                self._filled = (fill.stat().st_mtime if fill.exists() else None, time.monotonic())
+            elif self._vectors_moved():  # the vector stage stored more: read Chroma anew, keep BM25
+                self._retriever, self._answerer = self._reopen(server, self._retriever.lexical)
             assert self._answerer is not None
             return self._retriever, self._answerer
 
-    def _reopen(self, server: bool) -> tuple[HybridRetriever, ExtractiveAnswerer]:
+    def _vectors_moved(self) -> bool:
+        """Whether the vector stage saved progress since the dense side was opened, at most every
+        :data:`VECTOR_REFRESH_SECONDS`."""
+        path = self.layout.fill_state
+        mtime = path.stat().st_mtime if path.exists() else None
+        seen, at = self._filled
+        if mtime == seen or time.monotonic() - at < VECTOR_REFRESH_SECONDS:
+            return False
+        self._filled = (mtime, time.monotonic())
+        return True
+
+    def _reopen(
+        self, server: bool, lexical: LexicalIndex | None = None
+    ) -> tuple[HybridRetriever, ExtractiveAnswerer]:
         config, index_dir = self.config, self.layout.root
         manifest = Manifest.load(self.layout.manifest)
         lexical_stamp, stored = self._server_state(refresh=True) if server else (None, None)
@@ -132,14 +176,19 @@ class IndexReader:
         build = build_settings(config, self.embed_model)
         if stored != build:
             raise IndexMismatchError(mismatch_message(index_dir, stored, build))
-        lexical = LexicalIndex.open(self.layout.lexical, stemming=config.retrieval.stemming)
+        reopened_words = lexical is None
+        lexical = lexical or LexicalIndex.open(self.layout.lexical, stemming=config.retrieval.stemming)
         if config.store.mode == "persistent" and not self.layout.chroma.is_dir():
             raise IndexDamagedError(
                 f"{self.layout.chroma}: the dense store is missing; run `sanad ingest` to repair "
                 "it (or `sanad ingest --rebuild`)"
             )
         vector_store = open_vector_store(config.store, index_dir, fresh=True)
-        if vector_store.client.count() == 0:
+        if reopened_words and self._pending is not None:  # a rebuild may have swapped its file
+            self._pending.close()
+            self._pending = None
+        pending = self._pending_chunks()
+        if vector_store.client.count() == 0 and not pending.count():
             raise IndexDamagedError(
                 f"{index_dir}: the dense store holds no chunks but the manifest lists "
                 f"{len(manifest.files)} files; run `sanad ingest` to repair it (or `sanad ingest --rebuild`)"
@@ -150,8 +199,12 @@ class IndexReader:
                     lexical_from_store(vector_store, lexical, lexical_stamp)
             except IndexBusyError:
                 pass  # an ingest on this machine is writing it; it records the new stamp when done
-        sentences = open_sentence_vectors(config.store, index_dir) if config.store.sentence_vectors else None
-        retriever = HybridRetriever(config.retrieval, self.embed_model, vector_store, lexical, sentences)
+        stored = open_sentence_vectors(config.store, index_dir) if config.store.sentence_vectors else None
+        sentences = SentencesAhead(stored, pending) if stored is not None else None
+        chunk_mode = config.embedding.chunk_vectors
+        retriever = HybridRetriever(
+            config.retrieval, self.embed_model, vector_store, lexical, sentences, pending, chunk_mode
+        )
         answerer = ExtractiveAnswerer(
             config.answer, self.embed_model, lexical.idf, sentences, reader=answer_reader(config.answer)
         )

@@ -31,6 +31,11 @@ class IngestReport:
     encode_seconds: float = 0.0
     write_seconds: float = 0.0
     read_wait_seconds: float = 0.0
+    #: Seconds until every article was searchable by its words (the words stage), from the run's start.
+    searchable_seconds: float = 0.0
+    #: Chunks the vector stage stored with their vectors in this run, and chunks still without them.
+    vectors_stored: int = 0
+    vectors_pending: int = 0
 
     @property
     def texts_per_second(self) -> float:
@@ -53,4 +58,5 @@ class IngestReport:
                 if self.texts_embedded
                 else ""
             )
+            + (f"; {self.vectors_pending} chunks await vectors (`sanad vectors`)" if self.vectors_pending else "")
         )

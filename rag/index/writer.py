@@ -1,13 +1,16 @@
-"""Incremental, idempotent ingestion: files -> chunks -> vectors in Chroma + tokens in BM25.
+"""Ingest's words stage, incremental and idempotent: files -> chunks awaiting vectors + tokens in BM25.
 
 Files stream through in batches (bounded memory); each file's content hash decides whether it is added,
 updated, unchanged or removed. Chunk ids are stable (:mod:`ingest.ids`), and a file's old chunks are
-deleted before its new ones are written, so re-ingesting never duplicates anything.
+deleted (from Chroma and from the chunks awaiting vectors) before its new ones are written, so
+re-ingesting never duplicates anything. Nothing is encoded here: the chunks wait in
+:class:`rag.store.pending.PendingChunks` for the vector stage (:mod:`rag.index.fill`), and every one
+of them can be found by its words as soon as the stage's checkpoint has saved BM25 and the manifest.
 
-Crash safety: writes go Chroma first, then the BM25 folder (swapped in whole), then the manifest (atomic
-rename), at checkpoints and at the end, so the manifest never names a chunk that is not stored. A run that
-finds the last one unfinished reconciles the three first (:func:`rag.index.reconcile.reconcile`); a run
-killed at any moment is completed by the next one.
+Crash safety: writes go to the stores first (Chroma deletes, pending chunks), then the BM25 folder
+(swapped in whole), then the manifest (atomic rename), at checkpoints and at the end, so the manifest
+never names a chunk that is not stored. A run that finds the last one unfinished reconciles them first
+(:func:`rag.index.reconcile.reconcile`); a run killed at any moment is completed by the next one.
 """
 
 from __future__ import annotations
@@ -17,35 +20,30 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import TextNode
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
-from ingest.ids import file_key_of
 from ingest.loader import MAX_FILE_BYTES, ArticleError, find_articles
 from ingest.manifest import FileRecord, Manifest
 from ingest.prepare import PreparedFile
 from ingest.textnorm import tokenize
 from rag.config import SanadConfig
-from rag.embeddings import VectorCache
 from rag.index.layout import IndexLayout, IndexMismatchError, mismatch_message
 from rag.index.reconcile import counts_agree, reconcile
 from rag.index.report import IngestReport
-from rag.index.stages import FileJob, IngestStages, LocalStages, PrepareSettings, file_jobs
-from rag.index.vectors import set_chunk_vectors
+from rag.index.stages import FileJob, IngestStages, PrepareSettings, file_jobs
 from rag.index.write_behind import WriteBehind
 from rag.lexical import LexicalIndex
-from rag.store.records import chunk_nodes, delete_documents, indexed_text, publish_index_state, sentence_rows
+from rag.store.pending import PendingChunks
+from rag.store.records import chunk_nodes, delete_documents, indexed_text, publish_index_state
 from rag.store.sentences import SentenceVectors
 
-__all__ = ["ADD_BATCH", "CHECKPOINT_SECONDS", "Ingestor"]
+__all__ = ["CHECKPOINT_SECONDS", "WORDS_BATCH", "Ingestor"]
 
 #: Seconds between checkpoints (BM25 + manifest saved) during a long ingest: a killed run loses at most this.
 CHECKPOINT_SECONDS = 60.0
-#: Most vectors remembered by one ingest run for duplicate texts (~2 KB each as floats).
-_VECTOR_CACHE = 4096
-#: Chunks per Chroma add: under its largest batch (5,461 with SQLite), which one big export passes.
-ADD_BATCH = 4000
+#: Chunks stored per write of the words stage.
+WORDS_BATCH = 2000
 
 
 @dataclass
@@ -61,25 +59,24 @@ class Ingestor:
     def __init__(
         self,
         config: SanadConfig,
-        embed_model: BaseEmbedding,
         vector_store: ChromaVectorStore,
         lexical: LexicalIndex,
+        pending: PendingChunks,
         build: dict[str, object],
         *,
         sentences: SentenceVectors | None = None,
+        stages: IngestStages,
         max_file_bytes: int = MAX_FILE_BYTES,
-        stages: IngestStages | None = None,
     ) -> None:
         self.config = config
-        self.stages: IngestStages = stages or LocalStages(embed_model)
+        self.stages = stages
         self.sentences = sentences
         self.max_file_bytes = max_file_bytes
-        self.embed_model = embed_model
         self.vector_store = vector_store
         self.lexical = lexical
+        self.pending = pending
         self.build = build
         self.layout = IndexLayout(config.index.path)
-        self._vectors: VectorCache[list[float]] = VectorCache(_VECTOR_CACHE)
 
     def run(
         self,
@@ -97,8 +94,7 @@ class Ingestor:
         Args:
             paths: folders or files.
             progress: called with ``(done, total, file)`` after each file.
-            on_batch: called with the report so far after each batch is stored (texts encoded,
-                seconds per stage).
+            on_batch: called with the report so far after each batch is stored.
 
         Raises:
             IndexMismatchError: the index was built with other settings.
@@ -111,8 +107,9 @@ class Ingestor:
         manifest.build = dict(self.build)
         lexical_add: dict[str, list[str]] = {}
         collection = self.vector_store.client
-        if self.layout.dirty.exists() or not counts_agree(manifest, collection, self.lexical):
-            lexical_remove: list[str] = reconcile(manifest, report, collection, self.lexical, self.sentences)
+        stores = (collection, self.pending)
+        if self.layout.dirty.exists() or not counts_agree(manifest, stores, self.lexical):
+            lexical_remove: list[str] = reconcile(manifest, report, stores, self.lexical, self.sentences)
         else:  # the last run finished and nothing was lost since: no need to read every chunk's metadata
             self.lexical.verify()
             lexical_remove = []
@@ -138,7 +135,7 @@ class Ingestor:
                 for item in self._accept(job, outcome, manifest, report, kept):
                     pending.append(item)
                     pending_chunks += len(item.nodes)
-                if pending_chunks >= self.config.embedding.batch_size * 4:
+                if pending_chunks >= WORDS_BATCH:
                     self._flush(pending, manifest, report, lexical_add, lexical_remove)
                     pending, pending_chunks = [], 0
                     if on_batch:
@@ -165,6 +162,7 @@ class Ingestor:
         ]
         keys = [record.key for record in gone]
         delete_documents(collection, keys)
+        self.pending.delete_documents(keys)
         if self.sentences is not None:
             self.sentences.delete_documents(keys)
         for record in gone:
@@ -254,24 +252,18 @@ class Ingestor:
         if not pending:
             return
         nodes = [node for item in pending for node in item.nodes]
-        rows = sentence_rows(nodes) if self.sentences is not None else []
-        sentence_vectors = set_chunk_vectors(
-            nodes, rows, lambda texts: self._embed(texts, report), self.config.embedding.chunk_vectors
-        )
-        # One delete and one add per batch (each Chroma write is a transaction: ~30 ms).
+        articles = [item.record.key for item in pending for _ in item.nodes]
         # Only files the manifest names can have stored chunks: reconcile() removed the others.
         updated = list(dict.fromkeys(item.record.key for item in pending if item.record.key in manifest.files))
         stemming = self.config.retrieval.stemming
 
-        def write() -> None:  # on the write-behind thread, while the next batch is encoded
+        def write() -> None:  # on the write-behind thread, while the next files are read
             began = time.perf_counter()
-            delete_documents(self.vector_store.client, updated)
+            delete_documents(self.vector_store.client, updated)  # an updated article's old vectors
             if self.sentences is not None:
                 self.sentences.delete_documents(updated)
-                ids, texts, chunks = (list(column) for column in zip(*rows, strict=True)) if rows else ([], [], [])
-                self.sentences.write(ids, texts, sentence_vectors, [file_key_of(c) for c in chunks])
-            for start in range(0, len(nodes), ADD_BATCH):  # one big export is one batch of files
-                self.vector_store.add(nodes[start : start + ADD_BATCH])
+            self.pending.delete_documents(updated)
+            self.pending.add(nodes, articles)
             for node in nodes:
                 lexical_add[node.node_id] = tokenize(indexed_text(node), stem=stemming)
             report.write_seconds += time.perf_counter() - began
@@ -284,17 +276,3 @@ class Ingestor:
             manifest.files[item.record.key] = item.record
             getattr(report, item.status).append(item.record.name)
             report.chunks_written += len(item.nodes)
-
-    def _embed(self, texts: list[str], report: IngestReport) -> list[list[float]]:
-        """Vectors of ``texts``; identical texts (duplicate wire stories, a one-sentence chunk and
-        its sentence) are embedded once per run."""
-        known = self._vectors.get_many(texts)
-        todo = [t for t in dict.fromkeys(texts) if t not in known]
-        if todo:
-            started = time.perf_counter()
-            new = dict(zip(todo, self.stages.embed(todo), strict=True))
-            report.encode_seconds += time.perf_counter() - started
-            report.texts_embedded += len(todo)
-            known.update(new)
-            self._vectors.put_many(new)
-        return [known[text] for text in texts]

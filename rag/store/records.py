@@ -42,6 +42,7 @@ __all__ = [
     "publish_index_state",
     "read_index_state",
     "sentence_rows",
+    "stored_node",
 ]
 
 #: Metadata keys kept on each chunk and never embedded. The headline (``title``) is
@@ -82,30 +83,43 @@ def chunk_nodes(article: PreparedArticle) -> list[TextNode]:
     about = _article_metadata(record)
     nodes = []
     for i, span in enumerate(article.spans):
-        # The headline goes into what is embedded unless the chunk already starts with it.
-        hidden = [*CHUNK_METADATA_KEYS, *(["title"] if not title or span.text.startswith(title) else [])]
         page = {"page": 1 + bisect_left(article.page_breaks, span.start)} if record.paged else {}
-        node = TextNode(
-            id_=chunk_id(record.key, i),
-            text=span.text,
-            metadata={
-                "file": record.file,
-                "root": record.root,
-                "start": span.start,
-                "end": span.end,
-                "chunk": i,
-                "sha256": record.sha256,
-                "title": title,
-                **about,
-                **page,
-            },
-            excluded_embed_metadata_keys=hidden,
-            excluded_llm_metadata_keys=list(CHUNK_METADATA_KEYS),
-            metadata_template="{value}",
-        )
-        node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=record.key)
-        nodes.append(node)
+        metadata = {
+            "file": record.file,
+            "root": record.root,
+            "start": span.start,
+            "end": span.end,
+            "chunk": i,
+            "sha256": record.sha256,
+            "title": title,
+            **about,
+            **page,
+        }
+        nodes.append(_node(chunk_id(record.key, i), record.key, span.text, metadata))
     return nodes
+
+
+def stored_node(chunk: str, text: str, meta: dict[str, Any]) -> TextNode:
+    """A chunk node again from its id, text and metadata as :func:`chunk_nodes` made it (the article key
+    under ``document_id``), to be encoded and stored later."""
+    metadata = {k: v for k, v in meta.items() if k != DOCUMENT_KEY}
+    return _node(chunk, str(meta[DOCUMENT_KEY]), text, metadata)
+
+
+def _node(chunk: str, article: str, text: str, metadata: dict[str, Any]) -> TextNode:
+    title = str(metadata.get("title", ""))
+    # The headline goes into what is embedded unless the chunk already starts with it.
+    hidden = [*CHUNK_METADATA_KEYS, *(["title"] if not title or text.startswith(title) else [])]
+    node = TextNode(
+        id_=chunk,
+        text=text,
+        metadata=metadata,
+        excluded_embed_metadata_keys=hidden,
+        excluded_llm_metadata_keys=list(CHUNK_METADATA_KEYS),
+        metadata_template="{value}",
+    )
+    node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=article)
+    return node
 
 
 def _article_metadata(record: FileRecord) -> dict[str, str | int]:
@@ -203,15 +217,20 @@ def delete_documents(collection: Collection, keys: Sequence[str]) -> None:
         collection.delete(where={DOCUMENT_KEY: {"$in": list(keys[start : start + DELETE_BATCH])}})
 
 
-def article_texts(collection: Collection, keys: Sequence[str]) -> dict[str, str]:
+def article_texts(
+    collection: Collection, keys: Sequence[str], pending: Sequence[tuple[str, dict[str, Any]]] = ()
+) -> dict[str, str]:
     """The stored text of the articles ``keys`` (file keys): their chunks in order, overlaps read once and
-    gaps as a line break. An article the collection does not hold (deleted meanwhile) is left out."""
+    gaps as a line break. ``pending``: ``(text, metadata)`` of their chunks still awaiting vectors
+    (:class:`rag.store.pending.PendingChunks`). An article the index does not hold (deleted meanwhile)
+    is left out."""
     if not keys:
         return {}
     where = {DOCUMENT_KEY: keys[0]} if len(keys) == 1 else {DOCUMENT_KEY: {"$in": list(keys)}}
     got = collection.get(where=where, include=["documents", "metadatas"])
     chunks: dict[str, list[tuple[int, int, str]]] = {}
-    for text, meta in zip(got["documents"] or [], got["metadatas"] or [], strict=False):
+    rows = [*zip(got["documents"] or [], got["metadatas"] or [], strict=False), *pending]
+    for text, meta in rows:
         if meta and is_complete(dict(meta)):
             chunks.setdefault(str(meta[DOCUMENT_KEY]), []).append((int(meta["start"]), int(meta["end"]), text or ""))
     texts = {}

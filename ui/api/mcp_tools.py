@@ -1,5 +1,5 @@
-"""The MCP door (official ``mcp`` SDK): tools ``ask``, ``search``, ``timeline`` and ``read_source`` over one
-assistant.
+"""The MCP door (official ``mcp`` SDK): tools ``ask``, ``search``, ``timeline``, ``read_source`` and
+``index_status`` over one assistant.
 
 Served over streamable HTTP at ``/mcp`` by ``sanad serve`` and over stdio by ``sanad mcp``.
 Inputs are typed; outputs are structured (a JSON schema per tool) and also sent as JSON text.
@@ -27,6 +27,7 @@ __all__ = [
     "PassageOut",
     "SearchResult",
     "SourceOut",
+    "StatusOut",
     "TimelineItemOut",
     "TimelineResult",
     "Turn",
@@ -134,6 +135,23 @@ class SourceOut(BaseModel):
     changed: bool = Field(description="The file on disk differs from the ingested version (offsets may be stale).")
 
 
+class StatusOut(BaseModel):
+    """How far the index is: every article is searchable by its words once ingested; vectors fill in behind."""
+
+    line: str = Field(description="One line for people, e.g. 'vectors 42 % — the rest is searched by its words'.")
+    articles: int
+    searchable: int
+    articles_with_vectors: int
+    vectors_done: int = Field(description="Chunks with vectors.")
+    vectors_total: int = Field(description="All chunks.")
+    percent: float
+    filling: bool = Field(description="The vector stage runs now.")
+    rate: float | None = Field(description="Chunks stored per second by the running (or last) vector stage.")
+    eta_seconds: float | None
+    last_error: str | None
+    updated: float | None = Field(description="When the vector stage last saved its progress (Unix time).")
+
+
 Since = Annotated[str | None, Field(description="Only articles published on or after this day (YYYY-MM-DD).")]
 Until = Annotated[str | None, Field(description="Only articles published on or before this day (YYYY-MM-DD).")]
 Publishers = Annotated[list[str] | None, Field(max_length=50, description="Only these outlets (any case).")]
@@ -154,7 +172,7 @@ def _told() -> Iterator[None]:
 
 
 def build_mcp(assistant: Assistant, slots: AnswerSlots) -> MCPServer:
-    """An MCP server with Sanad's four tools; answers and searches share ``slots`` with the other doors."""
+    """An MCP server with Sanad's five tools; answers and searches share ``slots`` with the other doors."""
     server = MCPServer("sanad", instructions=INSTRUCTIONS)
 
     @server.tool()
@@ -230,5 +248,13 @@ def build_mcp(assistant: Assistant, slots: AnswerSlots) -> MCPServer:
         with _told():
             source = assistant.read_source(file, record=record)
         return SourceOut(file=source.file, record=source.record, text=source.text, changed=source.changed)
+
+    @server.tool()
+    def index_status() -> StatusOut:
+        """How far the index is: articles searchable, vectors done/total (the rest is searched by its
+        words), the vector stage's rate, ETA and last error."""
+        with _told():
+            status = assistant.reader.status()
+        return StatusOut(line=status.line(), **status.to_dict())
 
     return server

@@ -1,7 +1,7 @@
 """The plain JSON door: ``POST /api/ask`` returns exactly the object ``sanad ask --json`` prints,
 ``POST /api/timeline`` the one ``sanad timeline --json`` prints; ``POST /api/feedback`` keeps an
 analyst's judgement of an answer, ``GET /api/feedback`` lists the gold items the judgements make
-(:mod:`rag.gold.feedback`)."""
+(:mod:`rag.gold.feedback`); ``GET /api/status`` says how far the index is (``sanad status --json``'s object)."""
 
 from __future__ import annotations
 
@@ -113,5 +113,13 @@ def rest_router(assistant: Assistant, slots: AnswerSlots) -> APIRouter:
         except SanadError as exc:
             return JSONResponse(error_body(str(exc), "server_error"), status_code=503)
         return JSONResponse({"path": str(assistant.feedback.path), "gold": [vars(item) for item in items]})
+
+    @router.get("/status", response_model=None)
+    async def status() -> JSONResponse:
+        try:
+            got = await run_in_threadpool(assistant.reader.status)
+        except SanadError as exc:
+            return JSONResponse(error_body(str(exc), "server_error"), status_code=503)
+        return JSONResponse({**got.to_dict(), "line": got.line()})
 
     return router
