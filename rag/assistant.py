@@ -186,8 +186,6 @@ class Assistant:
         with suppress(SanadError):  # an empty index: a correction stands without a source
             source = holding_file(fix, self.search(f"{judgement.question} {fix}", top_k=20)) if fix else None
         return self.feedback.record(judgement, source=source, index=index_state(self.sources()))
-
-    # ------------------------------------------------------------------ questions
     def ask(
         self,
         question: str,
@@ -290,8 +288,8 @@ class Assistant:
             return
         generator = self.generator if mode == "llm" else None  # a model that cannot be built stops here
         rewrite = generator.rewrite if generator is not None and self.config.llm.rewrite_followups else None
-        standalone = standalone_question(text, history, rewrite)[:MAX_QUESTION_CHARS]  # ``text`` without history
-        standalone = standardise(standalone)  # dialect question words read as standard («شو صار بحمص؟»)
+        # ``text`` without history; dialect question words read as standard («شو صار بحمص؟»: rag.answers.dialect)
+        standalone = standardise(standalone_question(text, history, rewrite)[:MAX_QUESTION_CHARS])
         rewritten = time.perf_counter()
         retrieval, answerer = self.reader.retrieve(standalone, top_k, filters)
         rewritten_to = standalone if standalone != text else None

@@ -26,7 +26,7 @@ def _over_http(url: str, token: str | None = TOKEN) -> Client:
     return Client(streamable_http_client(f"{url}/mcp", http_client=create_mcp_http_client(headers=headers)))
 
 
-async #: The articles name Hollande but not his age: a partial answer.
+#: The articles name Hollande but not his age: a partial answer.
 NEAR_MISS = "كم عمر الرئيس الفرنسي فرنسوا هولاند؟"
 
 

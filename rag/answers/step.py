@@ -84,21 +84,25 @@ def _quoted_fact(asked: Asked, answerer: ExtractiveAnswerer, question: Question)
     )
     items = [AnswerItem(c.text, (c.n,), confidence) for c in citations]
     corroboration = None
+    passages = retrieval.passages
+    if found and not fact_checks(question, citations, passages, answerer.idf):
+        found = False  # the sentence lacks the asked kind of fact, or names another place: look further
     gathering, wide = answerer.config.gather, None  # the passages' sentences are read once, for both steps
     if not found and gathering:  # several outlets agreeing on the asked figure is evidence too
         wide = read_wide(answerer, asked.searched, retrieval.query_embedding, retrieval.passages)
         agreeing = agreed(answerer, asked.searched, retrieval.query_embedding, retrieval.passages, wide)
         if agreeing is not None:
             (citations, confidence), found = agreeing, True
-    if not found:  # a sentence stating the asked fact, tied to the asked attribute
-        typed = typed_fact(answerer, question, retrieval.query_embedding, retrieval.passages)
+        if found and not fact_checks(question, citations, passages, answerer.idf):
+            found = False
+    if not found:  # a sentence stating the asked fact, tied to the asked attribute (typed_fact checks it)
+        wide = wide or read_wide(answerer, asked.searched, retrieval.query_embedding, passages)
+        typed = typed_fact(answerer, question, passages, wide)
         if typed is not None:
             (citations, confidence), found = typed, True
             text = "\n".join(f"{c.text} [{c.n}]" for c in citations)
-    if found and not fact_checks(question, citations, retrieval.passages, answerer.idf):
-        found = False  # the sentence lacks the asked kind of fact, or names another place or day
     if found and gathering:
-        embedding, passages = retrieval.query_embedding, retrieval.passages
+        embedding = retrieval.query_embedding
         got = gather(answerer, asked.searched, embedding, passages, citations, confidence, wide, question)
         text, citations, items, corroboration = got.text, got.citations, got.items, got.corroboration
     outcome = "answered" if found else "not_found"
