@@ -26,7 +26,7 @@ __all__ = ["TYPED_CANDIDATES", "TYPED_FLOOR", "TYPED_SLOTS", "TYPED_TIE", "typed
 #: Slots whose values the readers of :mod:`rag.gather.values` see in text.
 TYPED_SLOTS = frozenset({"number", "date", "person", "name"})
 #: How many best-ranked sentences are read, and the least evidence confidence.
-TYPED_CANDIDATES, TYPED_FLOOR = 8, 0.15
+TYPED_CANDIDATES, TYPED_FLOOR = 4, 0.15
 #: How tied the value must be: a number or date next to the asked noun; a name after the asked title (a quoted
 #: phrase alone scores 2: «ما اسم زوجة…» is not answered by a quoted slogan).
 TYPED_TIE = {"number": 1.5, "date": 1.5, "person": 3.0, "name": 3.0}
