@@ -96,14 +96,14 @@ def _counts_asked(question: Question) -> bool:
 
 
 def value_window(text: str, at: int) -> tuple[str, str]:
-    """The clause of sentence ``text`` holding character ``at`` (a value), and the rest of the sentence after it."""
+    """The clause of sentence ``text`` holding character ``at`` (a value), from the value on, and the rest of the
+    sentence after that clause («وقالت بعثة … في مالي … إنه أعيد بناء ثمانية من بين 14 ضريحا»: the shrines are
+    not Mali's; the place before the value belongs to the speaker)."""
     parts = clauses(Span(text, 0, len(text)))
     clause = next((c for c in parts if c.start <= at < c.end), None)
     if clause is None:
-        return text, ""
-    return clause.text, text[clause.end :]
-
-
+        return text[at:], ""
+    return text[at : clause.end], text[clause.end :]
 
 
 def named_places(question: Question, idf: Callable[[str], float]) -> list[Constraint]:
