@@ -7,6 +7,7 @@ from typing import Any
 
 from ingest.textnorm import is_arabic
 from rag.types import Answer
+from rag.wording import page_label
 
 __all__ = ["answer_with_sources", "history_turns", "sources_block", "verified_differs", "verified_note"]
 
@@ -34,7 +35,7 @@ def sources_block(answer: Answer) -> str:
         if citation.record is not None:
             where.append(f"#{citation.record}")
         if citation.page is not None:
-            where.append(f"p. {citation.page}")
+            where.append(page_label(citation.page, _lang(answer) == "ar"))
         label = " · ".join(str(part) for part in where if part)
         lines.append(f"[{citation.n}] {label} · {citation.start}–{citation.end} · «{quote}»")
     return "\n\n" + "\n".join(lines)
