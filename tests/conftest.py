@@ -21,6 +21,14 @@ SEEDS = ROOT / "data" / "articles"
 GOLD = ROOT / "eval" / "gold_seeds.jsonl"
 
 
+def article_text(path: Path) -> str:
+    """The article text of a .txt/.md file as Sanad reads it, what offsets index: the file's text
+    after its front matter block, if any (two seeds carry one with their date)."""
+    from ingest.formats.text import split_front_matter
+
+    return split_front_matter(path.read_text(encoding="utf-8"))[1]
+
+
 def write_config(folder: Path, **sections: dict) -> Path:
     """Write a config.yaml into ``folder`` from the project's config plus overrides."""
     data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))

@@ -19,6 +19,7 @@ import unicodedata
 
 from ingest.chunker import headline
 from ingest.formats.document import PAGE_BREAK, Document
+from ingest.formats.pdf_words import drawn_words, mend_words
 from ingest.loader import ArticleError
 from ingest.textnorm import ARABIC_BLOCK, normalize
 
@@ -53,6 +54,14 @@ _GLUED_TANWEEN = re.compile(r"(\S*[\u064b-\u064d])([\u0621-\u064a]\S*)")
 # share of the page's longest line under which such a line is a paragraph's last.
 _LINE_ENDS_SENTENCE = re.compile(r"[.!?؟؛…:][\"'»”’)\]]*$")
 _SHORT_LINE = 0.8
+# A printed line that ends inside a compound: a letter, then a hyphen or a slash.
+_WRAPPED_AT = re.compile(r"[^\W\d_][-/]$")
+# The layout's space inside curly quotes, and straight quotes (" or '') with the spaces after them.
+_CURLY_SPACE = re.compile(r"(?<=“) +| +(?=”)")
+_STRAIGHT = re.compile(r"(?:''|\")(?: +)?")
+# The layout's space after the hyphen of an Arabic compound («التركية- السورية»); a slash is left as it
+# is (sources write «ديسمبر/ كانون» as often as «آذار/مارس»).
+_COMPOUND_SPACE = re.compile(f"(?<=[{ARABIC_BLOCK}]-) (?=[{ARABIC_BLOCK}])")
 # A /Title that names a file or an address (Chromium's, for a page without a <title>).
 _FILE_OR_URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://\S*|[^\s/\\]+\.(?:html?|xhtml|pdf|docx?|odt|txt|md))$", re.I)
 _UNMAPPED = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")  # glyphs without a Unicode mapping
@@ -86,6 +95,33 @@ def _rejoin(match: re.Match[str]) -> str:
     return marks + " " if re.search("[\u064b-\u064d]", marks) else marks
 
 
+def _join_lines(lines: list[str]) -> str:
+    """Printed lines as running text: a space at each break, but none after a word's hyphen or slash
+    (``التركية-`` / ``السورية``: the printer wraps a compound there)."""
+    text = lines[0] if lines else ""
+    for line in lines[1:]:
+        text += ("" if _WRAPPED_AT.search(text) else " ") + line
+    return text
+
+
+def _quote_spaces(paragraph: str) -> str:
+    """A paragraph without the layout's space inside its quotes: after “ and before ”, and inside
+    each pair of ``"`` or ``''`` (taken in turn, opening then closing) when they pair up."""
+    paragraph = _CURLY_SPACE.sub("", paragraph)
+    marks = list(_STRAIGHT.finditer(paragraph))
+    if not marks or len(marks) % 2:
+        return paragraph
+    pieces, at = [], 0
+    for i, mark in enumerate(marks):
+        pieces.append(paragraph[at : mark.start()])
+        if i % 2:  # closing: no space before it
+            pieces[-1] = pieces[-1].rstrip(" ")
+        pieces.append(mark.group(0) if i % 2 else mark.group(0).rstrip(" "))  # opening: none after it
+        at = mark.end()
+    pieces.append(paragraph[at:])
+    return "".join(pieces)
+
+
 def _paragraphs(lines: list[str], widths: list[int]) -> list[str]:
     """The printed lines of a page joined into paragraphs, each line break inside one a space.
 
@@ -101,16 +137,16 @@ def _paragraphs(lines: list[str], widths: list[int]) -> list[str]:
     for line, width in zip(lines, widths, strict=True):
         separator = bool(line) and not _WORD_OR_MARK.search(line)
         if current and separator:
-            paragraphs.append(" ".join(current))
+            paragraphs.append(_join_lines(current))
             current = []
         if line:
             current.append(line)
         last = separator or (_LINE_ENDS_SENTENCE.search(line) is not None and width < _SHORT_LINE * full)
         if current and (not line or last):
-            paragraphs.append(" ".join(current))
+            paragraphs.append(_join_lines(current))
             current = []
     if current:
-        paragraphs.append(" ".join(current))
+        paragraphs.append(_join_lines(current))
     return paragraphs
 
 
@@ -121,7 +157,10 @@ def _page_text(raw: str) -> str:
         lines = [visual_to_logical(line) if _ARABIC.search(line) else line for line in lines]
     lines = [unicodedata.normalize("NFKC", line).strip() for line in lines]
     paragraphs = _paragraphs(lines, [len(row.strip()) for row in rows])
-    text = "\n".join(re.sub(r" {2,}", " ", _LONE_MARKS.sub(_rejoin, paragraph)) for paragraph in paragraphs)
+    text = "\n".join(
+        _quote_spaces(_COMPOUND_SPACE.sub("", re.sub(r" {2,}", " ", _LONE_MARKS.sub(_rejoin, paragraph))))
+        for paragraph in paragraphs
+    )
     return _GLUED_TANWEEN.sub(lambda m: f"{m.group(2)} {m.group(1)}", text)
 
 
@@ -153,7 +192,10 @@ def read_pdf(data: bytes, name: str) -> Document:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise ArticleError(f"{name}: encrypted PDF (password-protected); save an unprotected copy")
-        pages = [_page_text(page.extract_text(extraction_mode="layout") or "") for page in reader.pages]
+        pages = [
+            mend_words(_page_text(page.extract_text(extraction_mode="layout") or ""), drawn_words(page))
+            for page in reader.pages
+        ]
         info = reader.metadata or {}
     except ArticleError:
         raise
