@@ -6,10 +6,18 @@ import re
 from typing import Any
 
 from ingest.textnorm import is_arabic
+from rag.gather import Timeline
 from rag.types import Answer
 from rag.wording import page_label
 
-__all__ = ["answer_with_sources", "history_turns", "sources_block", "verified_differs", "verified_note"]
+__all__ = [
+    "answer_with_sources",
+    "history_turns",
+    "sources_block",
+    "timeline_reply",
+    "verified_differs",
+    "verified_note",
+]
 
 _HEADINGS = {"ar": "المصادر:", "en": "Sources:"}
 _VERIFIED = {"ar": "— الإجابة بعد التحقق —", "en": "— verified answer —"}
@@ -88,3 +96,25 @@ def history_turns(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
             text = text[: found.start()] if found else text
         turns.append({"role": role, "content": text})
     return turns
+
+
+def timeline_reply(timeline: Timeline) -> str:
+    """A timeline as a chat reply's text: its heading, the chart of articles per day (``sanad
+    timeline``'s), then one line per article with its ``[n]`` and its file (as a sources list)."""
+    from rag.wording import ARTICLE, count_phrase
+    from ui.timeline import chart_lines, item_line
+
+    arabic = is_arabic(timeline.subject)
+    if not timeline.items:
+        return (
+            f"لا مقالات عن «{timeline.subject}» في الأرشيف."
+            if arabic
+            else f"No article about «{timeline.subject}» in the archive."
+        )
+    heading = "التسلسل الزمني" if arabic else "Timeline"
+    lines = [f"{heading}: «{timeline.subject}» · {count_phrase(len(timeline.items), ARTICLE, arabic)}"]
+    chart = chart_lines(timeline)
+    lines += ["", *chart] if chart else []
+    lines.append("")
+    lines += [f"[{item.citation.n}] {item_line(item)} — {item.citation.file}" for item in timeline.items]
+    return "\n".join(lines)
