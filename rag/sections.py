@@ -220,7 +220,7 @@ class TimelineConfig(Section):
         le=1,
         description="The floor: an article enters a timeline when its relevance (its best sentence's support "
         "for the subject: the encoder's cosine and the subject's terms, as in answers) reaches this "
-        "(rag/gather/articles.py; README 'timeline': how it was chosen).",
+        "(rag/gather/articles.py; docs/usage.md 'timeline': how it was chosen).",
     )
     duplicate_similarity: float = Field(
         0.3,
