@@ -134,8 +134,11 @@ def test_filters_and_the_limit_apply(archive: tuple[Assistant, Path]) -> None:
 def test_the_cli_prints_lines_and_json(archive: tuple[Assistant, Path], capsys: pytest.CaptureFixture[str]) -> None:
     assistant, config = archive
     assert main(["--config", str(config), "timeline", SUBJECT]) == 0
-    lines = capsys.readouterr().out.strip().splitlines()
+    printed = capsys.readouterr().out.strip().splitlines()
     reference = assistant.timeline(SUBJECT)
+    chart, lines = printed[: printed.index("")], printed[printed.index("") + 1 :]  # the chart, a blank, the items
+    days = sorted({c.published for i in reference.items for c in (i.citation, *i.also) if c.published})
+    assert [line.split(" ")[0] for line in chart] == days and all(" █" in line for line in chart)
     assert len(lines) == len(reference.items)
     first = reference.items[0]
     assert lines[0].startswith(f"{first.published} · {first.citation.publisher} · {first.citation.title}: «")
