@@ -101,3 +101,14 @@ def serve_url(tmp_path_factory: pytest.TempPathFactory, seed_assistant, seed_cor
     folder = tmp_path_factory.mktemp("serve")
     with served(serve_config(folder, seed_corpus, seed_assistant.config.index.path)) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def seed_chat(tmp_path_factory: pytest.TempPathFactory):
+    """The real chat over a copy of the seeds, served once for the browser tests that leave its articles
+    as they are (layout, judging): ``(assistant, url, folder)``. Skips without Chromium or Playwright."""
+    from tests.browser_support import served_chat
+
+    folder = tmp_path_factory.mktemp("seed-chat")
+    with served_chat(folder) as (assistant, url):
+        yield assistant, url, folder

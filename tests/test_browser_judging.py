@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_support import browser_page, expect, served_chat
+from tests.browser_support import browser_page, expect
 
 pytestmark = pytest.mark.slow
 
@@ -26,10 +26,9 @@ DUPLICATE_IDS = (
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory):
-    folder = tmp_path_factory.mktemp("browser-judging")
-    with served_chat(folder) as (_, url):
-        yield url, folder
+def served(seed_chat):
+    _, url, folder = seed_chat  # shared with tests/test_browser_layout.py
+    return url, folder
 
 
 def _ask(page, question: str) -> None:
@@ -68,7 +67,6 @@ def test_the_dislike_form_opens_beside_its_answer_in_view(served, width: int, he
         # beside the answer it judges: just under its 👎 when there is room, never far from it
         assert abs(box["y"] - (thumb["y"] + thumb["height"])) < height / 2, (box, thumb)
         assert page.evaluate(DUPLICATE_IDS) == []
-        page.screenshot(path=str(folder / f"form-{width}.png"))
         page.locator("#sanad-feedback-close").click()
         expect(form).to_be_hidden(timeout=WAIT)
 
@@ -92,7 +90,6 @@ def test_the_chat_label_is_clear_of_the_messages_and_the_footer_spells_its_hamza
         )
         assert scroller is not None  # three answers overflow the chat's 540 px
         assert label.bounding_box()["y"] + label.bounding_box()["height"] <= scroller + 1
-        page.locator("#sanad-chat").screenshot(path=str(folder / "chat.png"))
         page.get_by_text("English", exact=True).click()
         expect(footer).to_contain_text("Built with", timeout=WAIT)
         page.get_by_text("العربية", exact=True).click()

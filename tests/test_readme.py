@@ -10,7 +10,9 @@ calls of ``/v1``. ``.venv/bin/sanad`` is this interpreter's ``sanad``; the index
 folder (``$SANAD_CONFIG``: the project's config.yaml with ``index.path`` and ``ui.port`` changed);
 ``serve``'s port 7860 becomes a free one, in the ``curl`` lines too. The README's timeline example
 must give a dated timeline with a chart through the CLI, the chat (its own code path, in process)
-and ``/v1``.
+and ``/v1``. Commands named in the README's prose are run elsewhere: ``sanad mcp`` by
+tests/test_serve_mcp.py, ``sanad ingest --rebuild`` by tests/test_damaged_index.py, ``apt-get install -y
+chromium`` by ``.ci/run``.
 """
 
 from __future__ import annotations
