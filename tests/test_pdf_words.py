@@ -48,6 +48,10 @@ def test_words_split_by_the_layout_are_mended_by_the_drawn_words() -> None:
     assert mend_words("قُتِ لَالجمعة", drawn) == "قُتِلَ الجمعة"
     assert mend_words("«قُتِلَالجمعة»", drawn) == "«قُتِلَ الجمعة»"
     assert mend_words("انشقاقهم احتجاجا ً عن", drawn) == "انشقاقهم احتجاجاً عن"
+    # a vowel set on the wrong letter takes the drawn word's place; a plausible word is kept as it is
+    # when the drawing (a bold font's mark drawn apart) has its mark elsewhere
+    assert mend_words("قُتَِل الجمعة", drawn) == "قُتِلَ الجمعة"
+    assert mend_words("وبشكلٍ عاجل", {"وٍبشكل", "عاجل"}) == "وبشكلٍ عاجل"
     # words the drawing shows as they are stay as they are, and two drawn words are not joined
     assert mend_words("في باريس عقد مؤتمر", drawn) == "في باريس عقد مؤتمر"
     assert mend_words("مؤتمر باريس", drawn | {"مؤتمرباريس"}) == "مؤتمر باريس"

@@ -24,6 +24,9 @@ _MARK = re.compile(f"[{_MARKS}]")
 _CORE = re.compile(f"[\u0621-\u064a\u0671-\u06d3{_MARKS}\u0640]+")
 _LONE_MARKS = re.compile(f"^[{_MARKS}]+$")
 _ARABIC_PIECE = re.compile(f"[\u0621-\u064a\u0671-\u06d3{_MARKS}]")  # a letter or a mark drawn on its own
+# Marks no Arabic word has there: tanween before the word's end (an alef or ta marbuta may follow it),
+# or two short vowels (or a vowel and sukun) on one letter.
+_IMPLAUSIBLE = re.compile(r"[\u064b-\u064d](?![\u0627\u0649\u0629]?$)|[\u064e\u064f\u0650\u0652]{2}")
 _UNMAPPED = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 
 
@@ -125,6 +128,13 @@ def _join(left: str, right: str, drawn: set[str], bare: dict[str, str]) -> str |
     return None
 
 
+def _misplaced(layout: str, drawn: str) -> bool:
+    """Whether ``layout``'s marks sit where Arabic cannot have them (tanween inside a word, two vowels on
+    one letter) and ``drawn``'s do not: then the drawn word's order is right. (A bold font draws a mark
+    as a piece of its own, which may sort before its letter: a plausible layout word is kept.)"""
+    return _IMPLAUSIBLE.search(layout) is not None and _IMPLAUSIBLE.search(drawn) is None
+
+
 def _two_words(letters: str, drawn: set[str]) -> int:
     """Where ``letters`` splits into two drawn words, the first ending in a mark (the layout moved a
     vowel across the space: «قُتِلَ|الجمعة»); 0 if nowhere."""
@@ -143,8 +153,8 @@ def _remark(token: str, drawn: set[str], bare: dict[str, str]) -> str:
     if not core or core in drawn:
         return token
     mended = bare.get(_bare(core))
-    if mended:
-        return before + mended + after
+    if mended and (sorted(_MARK.findall(mended)) != sorted(_MARK.findall(core)) or _misplaced(core, mended)):
+        return before + mended + after  # a mark lost or gained across a space, or set on the wrong letter
     cut = _two_words(core, drawn)  # two words the layout ran together («قُتِلَالجمعة»)
     return before + core[:cut] + " " + core[cut:] + after if cut else token
 
