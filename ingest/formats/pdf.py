@@ -54,8 +54,6 @@ _GLUED_TANWEEN = re.compile(r"(\S*[\u064b-\u064d])([\u0621-\u064a]\S*)")
 # share of the page's longest line under which such a line is a paragraph's last.
 _LINE_ENDS_SENTENCE = re.compile(r"[.!?؟؛…:][\"'»”’)\]]*$")
 _SHORT_LINE = 0.8
-# A printed line that ends inside a compound: a letter, then a hyphen or a slash.
-_WRAPPED_AT = re.compile(r"[^\W\d_][-/]$")
 # The layout's space inside curly quotes, and straight quotes (" or '') with the spaces after them.
 _CURLY_SPACE = re.compile(r"(?<=“) +| +(?=”)")
 _STRAIGHT = re.compile(r"(?:''|\")(?: +)?")
@@ -95,15 +93,6 @@ def _rejoin(match: re.Match[str]) -> str:
     return marks + " " if re.search("[\u064b-\u064d]", marks) else marks
 
 
-def _join_lines(lines: list[str]) -> str:
-    """Printed lines as running text: a space at each break, but none after a word's hyphen or slash
-    (``التركية-`` / ``السورية``: the printer wraps a compound there)."""
-    text = lines[0] if lines else ""
-    for line in lines[1:]:
-        text += ("" if _WRAPPED_AT.search(text) else " ") + line
-    return text
-
-
 def _quote_spaces(paragraph: str) -> str:
     """A paragraph without the layout's space inside its quotes: after “ and before ”, and inside
     each pair of ``"`` or ``''`` (taken in turn, opening then closing) when they pair up."""
@@ -137,16 +126,16 @@ def _paragraphs(lines: list[str], widths: list[int]) -> list[str]:
     for line, width in zip(lines, widths, strict=True):
         separator = bool(line) and not _WORD_OR_MARK.search(line)
         if current and separator:
-            paragraphs.append(_join_lines(current))
+            paragraphs.append(" ".join(current))
             current = []
         if line:
             current.append(line)
         last = separator or (_LINE_ENDS_SENTENCE.search(line) is not None and width < _SHORT_LINE * full)
         if current and (not line or last):
-            paragraphs.append(_join_lines(current))
+            paragraphs.append(" ".join(current))
             current = []
     if current:
-        paragraphs.append(_join_lines(current))
+        paragraphs.append(" ".join(current))
     return paragraphs
 
 
