@@ -31,6 +31,19 @@ def article_text(path: Path) -> str:
     return split_front_matter(path.read_text(encoding="utf-8"))[1]
 
 
+def write_news(corpus: Path, records: list[tuple]) -> None:
+    """``corpus/news.jsonl``: an export of ``(id, title, published, publisher, text)`` records, each with
+    a url of its outlet's."""
+    import json
+
+    corpus.mkdir(parents=True, exist_ok=True)
+    lines = [
+        json.dumps({"id": i, "title": t, "published": d, "publisher": p, "url": f"https://{p}.example/{i}", "text": x})
+        for i, t, d, p, x in records
+    ]
+    (corpus / "news.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def write_config(folder: Path, **sections: dict) -> Path:
     """Write a config.yaml into ``folder`` from the project's config plus overrides."""
     data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))

@@ -21,7 +21,7 @@ from rag.gather.articles import ArticlePick
 from rag.gather.duplicates import copies, fingerprint, group_copies
 from rag.questions import QuestionRefused
 from rag.types import Passage, SearchFilters
-from tests.conftest import write_config
+from tests.conftest import write_config, write_news
 from ui.api.guard import AnswerSlots
 from ui.api.mcp_tools import build_mcp
 from ui.api.server import build_server
@@ -65,12 +65,7 @@ ON_SUBJECT = {r[0] for r in RECORDS if not r[0].startswith("off-")}
 def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, Path]:
     folder = tmp_path_factory.mktemp("timeline")
     corpus = folder / "articles"
-    corpus.mkdir()
-    lines = [
-        json.dumps({"id": i, "title": t, "published": d, "publisher": p, "url": f"https://{p}.example/{i}", "text": x})
-        for i, t, d, p, x in RECORDS
-    ]
-    (corpus / "news.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_news(corpus, RECORDS)
     config = write_config(folder, corpus={"path": str(corpus)}, index={"path": str(folder / "index")})
     assistant = Assistant.from_config(config)
     report = assistant.ingest()

@@ -10,7 +10,6 @@ reports were listed under «انفجار العكر»; with the defaults they ar
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from rag.config import TimelineConfig
 from rag.gather.articles import ArticlePick
 from rag.gather.timeline import distinctive_terms, relevance_floor
 from rag.types import Passage
-from tests.conftest import write_config
+from tests.conftest import write_config, write_news
 
 SUBJECT = "انفجار العكر في البحرين"
 RECORDS = [
@@ -62,12 +61,7 @@ AFTER = {"relative_floor": 0.75, "distinctive_rarity": 0.45}
 
 def _archive(folder: Path, **timeline: float) -> Assistant:
     corpus = folder / "articles"
-    corpus.mkdir(exist_ok=True)
-    lines = [
-        json.dumps({"id": i, "title": t, "published": d, "publisher": p, "url": f"https://{p}.example/{i}", "text": x})
-        for i, t, d, p, x in RECORDS
-    ]
-    (corpus / "news.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_news(corpus, RECORDS)
     config = write_config(folder, corpus={"path": str(corpus)}, index={"path": str(folder / "index")}, timeline=timeline)
     return Assistant.from_config(config)
 
