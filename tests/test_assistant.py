@@ -9,19 +9,19 @@ import pytest
 from rag import Answer, Assistant
 from rag.index.layout import EmptyIndexError
 from rag.messages import NOT_FOUND_AR, NOT_FOUND_EN
-from tests.conftest import write_config
+from tests.conftest import article_text, write_config
 from ui.handlers import word_pieces
 
 
 def _assert_citations_quote_files(answer: Answer) -> None:
     for citation in answer.citations:
-        text = (Path(citation.root) / citation.file).read_text(encoding="utf-8")
+        text = article_text(Path(citation.root) / citation.file)
         assert text[citation.start : citation.end] == citation.text
         assert citation.passage_start <= citation.start < citation.end <= citation.passage_end
         assert citation.start <= citation.focus_start < citation.focus_end <= citation.end
         assert text[citation.focus_start : citation.focus_end] == citation.focus
     for passage in answer.retrieved:
-        text = (Path(passage.root) / passage.file).read_text(encoding="utf-8")
+        text = article_text(Path(passage.root) / passage.file)
         assert text[passage.start : passage.end] == passage.text
 
 

@@ -20,7 +20,7 @@ import pytest
 
 from rag.messages import NOT_FOUND_AR, NOT_FOUND_EN
 from tests.browser_support import browser_page, expect, served_chat
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, article_text
 from ui.labels import EXAMPLES
 
 pytestmark = pytest.mark.slow
@@ -131,7 +131,7 @@ def test_arabic_answer_streams_in_and_its_marker_opens_the_cited_passage(served,
     expect(panel.locator(".sanad-file")).to_contain_text(first.file)
     assert _direction(panel.locator(".sanad-panel")) == "rtl"
     # The whole article, folded; opened it shows the text around the cited span.
-    whole = (ROOT / "data" / "articles" / first.file).read_text(encoding="utf-8")
+    whole = article_text(ROOT / "data" / "articles" / first.file)
     panel.locator(".sanad-whole summary").click()
     article = panel.locator(".sanad-article")
     expect(article).to_be_visible()
@@ -152,7 +152,7 @@ def test_copy_answer_with_sources(page) -> None:
         page.wait_for_timeout(100)
     from ingest.chunker import opening_words
 
-    lead = opening_words((SEEDS / "001_98fba5ff296b2f2c.txt").read_text(encoding="utf-8"))  # no headline: first words
+    lead = opening_words(article_text(SEEDS / "001_98fba5ff296b2f2c.txt"))  # no headline: first words
     assert "بيتر مورير" in copied and "المصادر:" in copied and f"[1] {lead} — 001_98fba5ff296b2f2c.txt" in copied
 
 
@@ -206,7 +206,7 @@ def test_sources_view_lists_and_reads_the_articles(page) -> None:
     page.get_by_role("option", name="002_ee81a42cfdca4982.txt").click()
     expect(page.get_by_role("option")).to_have_count(0, timeout=WAIT)  # the list has closed
     reader = page.locator("#sanad-reader .sanad-article")
-    text = (SEEDS / "002_ee81a42cfdca4982.txt").read_text(encoding="utf-8")
+    text = article_text(SEEDS / "002_ee81a42cfdca4982.txt")
     expect(reader).to_contain_text(text.splitlines()[0].strip(), timeout=WAIT)
     assert _direction(reader) == "rtl"
     _shot(page, "4-sources")

@@ -21,7 +21,7 @@ import os
 import pytest
 
 from rag.followup import standalone_question
-from tests.browser_support import browser_page, expect, served_chat
+from tests.browser_support import browser_page, expect
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -34,10 +34,8 @@ FOLLOW_UP = "ومتى زار دمشق؟"
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory):
-    folder = tmp_path_factory.mktemp("browser-layout")
-    with served_chat(folder) as (assistant, url):
-        yield assistant, url, folder
+def served(seed_chat):
+    return seed_chat  # shared with tests/test_browser_judging.py: one ingest and one server for both
 
 
 @pytest.fixture(scope="module")

@@ -3,11 +3,11 @@ from __future__ import annotations
 import pytest
 
 from ingest.chunker import chunk_text, split_sentences
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, article_text
 
 
 def _all_seed_texts() -> list[tuple[str, str]]:
-    return [(p.name, p.read_text(encoding="utf-8")) for p in sorted(SEEDS.glob("*.txt"))]
+    return [(p.name, article_text(p)) for p in sorted(SEEDS.glob("*.txt"))]
 
 
 @pytest.mark.parametrize(("name", "text"), _all_seed_texts())

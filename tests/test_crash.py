@@ -32,7 +32,7 @@ from ingest.chunker import chunk_text, split_sentences
 from ingest.ids import chunk_id, file_id
 from rag.lexical import LexicalIndex
 from rag.store.chroma import open_vector_store
-from tests.conftest import ROOT, SEEDS, write_config
+from tests.conftest import ROOT, SEEDS, article_text, write_config
 
 pytestmark = pytest.mark.slow
 
@@ -46,7 +46,7 @@ MAX_TRIALS = 2 * LANDED_KILLS
 def _sentences() -> list[str]:
     out = []
     for path in sorted(SEEDS.glob("*.txt")):
-        for span in split_sentences(path.read_text(encoding="utf-8"), max_chars=300):
+        for span in split_sentences(article_text(path), max_chars=300):
             if 40 <= len(span.text) <= 300:
                 out.append(span.text)
     return out
@@ -111,7 +111,7 @@ def _expected(corpus: Path) -> dict[str, tuple[str, int, int, str]]:
     out = {}
     for path in sorted(corpus.glob("*.txt")):
         key = file_id(root, path.name)
-        for i, span in enumerate(chunk_text(path.read_text(encoding="utf-8"), max_chars=450, max_sentences=3)):
+        for i, span in enumerate(chunk_text(article_text(path), max_chars=450, max_sentences=3)):
             out[chunk_id(key, i)] = (path.name, span.start, span.end, span.text)
     return out
 

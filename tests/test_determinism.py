@@ -24,6 +24,9 @@ from rag.types import Passage
 from tests.conftest import GOLD, ROOT, write_config
 from tests.test_crash import _make_corpus
 
+#: Same content, same scores, whatever the order the encoder saw the texts in: encode them anew.
+pytestmark = pytest.mark.fresh_encoder
+
 ARTICLES = 60
 TOP_K = 10
 

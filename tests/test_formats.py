@@ -20,11 +20,11 @@ from ingest.formats.fidelity import words_in_order
 from ingest.formats.pdf import visual_to_logical
 from ingest.loader import ArticleError
 from ingest.textnorm import normalize
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, article_text
 from tools.make_format_fixtures import QUOTES
 
 FIXTURES = ROOT / "tests" / "fixtures" / "formats"
-SEED = sorted(SEEDS.glob("*.txt"))[0].read_text(encoding="utf-8")
+SEED = article_text(sorted(SEEDS.glob("*.txt"))[0])
 
 NEWS_PAGE = """<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8">
 <title>افتتاح مستشفى جديد في الرياض | صحيفة الوطن</title>
@@ -275,3 +275,17 @@ def test_record_titles_keep_no_html_entities_and_the_text_stays_as_written() -> 
     (document,) = found.documents
     assert document.title == "“الشورى” يناقش & يقر" and document.author == 'محرر "الرياض"'
     assert document.text == "نص المقال &amp; كما هو."
+
+
+def test_front_matter_sets_the_metadata_and_is_not_article_text() -> None:
+    """A .txt/.md may open with a front matter block (two seeds do, with their date): its keys are the
+    article's metadata, and the text, with every offset, starts after it."""
+    article = "انطلقت أعمال المؤتمر في باريس.\nوقال الرئيس الفرنسي إن الحل سياسي."
+    head = "---\n# a comment\npublished: 7 يوليو 2012\npublisher: \"وكالة الأنباء\"\ncolour: blue\n---\n"
+    [document] = extract((head + article).encode(), "paris.md")[0].documents
+    assert document.text == article
+    assert (document.published, document.publisher, document.title) == ("2012-07-07", "وكالة الأنباء", "")
+    [plain] = extract(("---\n" + article).encode(), "dash.txt")[0].documents  # a rule, not front matter
+    assert plain.text == "---\n" + article and plain.published is None
+    [seed] = extract((SEEDS / "004_8bb0b02f1c03471e.txt").read_bytes(), "004_8bb0b02f1c03471e.txt")[0].documents
+    assert seed.published == "2012-07-07" and seed.text.startswith("دعا مؤتمر أصدقاء الشعب السوري")

@@ -135,6 +135,7 @@ def test_ask_json_carries_items_and_corroboration(gathered) -> None:
         ([2], True, "مصدران متفقان"),
         ([4, 2], True, "4 مصادر متفقة، ومصدران مختلفان"),
         ([12, 1], True, "12 مصدراً متفقة، ومصدر واحد مختلف"),
+        ([100, 3], True, "100 مصدر متفقة، و3 مصادر مختلفة"),
     ],
 )
 def test_agreement_in_words(counts: list[int], arabic: bool, expected: str) -> None:

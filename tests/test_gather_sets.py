@@ -15,6 +15,7 @@ import pytest
 
 from benchmarks.saudinewsnet import find_dataset, read_zip
 from ingest.textnorm import normalize
+from tests.conftest import article_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "data" / "articles"
@@ -78,7 +79,7 @@ def test_corroboration_set_shape_and_verdicts() -> None:
 
 
 def test_seed_values_occur_in_their_seed_files() -> None:
-    texts = {p.name: p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")}
+    texts = {p.name: article_text(p) for p in SEEDS.glob("*.txt")}
     checked = 0
     for rid, forms, source in claims():
         if source.startswith("http"):

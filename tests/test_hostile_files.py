@@ -16,7 +16,7 @@ import pytest
 from ingest.chunker import chunk_text, split_sentences
 from ingest.loader import MAX_FILE_BYTES, ArticleError, read_article
 from rag import Assistant
-from tests.conftest import ROOT, SEEDS, write_config
+from tests.conftest import ROOT, SEEDS, article_text, write_config
 from tests.test_ingest import _lexical_ids, _stored
 
 GOOD = "أعلن العميد عوض أحمد العلي رئيس فرع الأمن الجنائي في دمشق انشقاقه وفراره إلى تركيا."
@@ -111,7 +111,7 @@ def test_a_file_rewritten_during_the_ingest(tmp_path: Path) -> None:
     """A writer rewrites one file (truncate + write, like an editor saving) over and over while
     the ingest runs. Whatever bytes were read, the stored chunks and hash are of those bytes;
     the next ingest brings the index to the final version."""
-    sentences = [s.text for p in sorted(SEEDS.glob("*.txt")) for s in split_sentences(p.read_text(encoding="utf-8"))]
+    sentences = [s.text for p in sorted(SEEDS.glob("*.txt")) for s in split_sentences(article_text(p))]
     corpus = tmp_path / "articles"
     corpus.mkdir()
     for i in range(12):
@@ -163,7 +163,7 @@ def test_ten_thousand_tiny_files(tmp_path: Path) -> None:
     sentences = [
         s.text
         for p in sorted(SEEDS.glob("*.txt"))
-        for s in split_sentences(p.read_text(encoding="utf-8"))
+        for s in split_sentences(article_text(p))
         if 30 < len(s.text) < 200
     ][:40]
     corpus = tmp_path / "articles"

@@ -12,7 +12,7 @@ from rag import Assistant
 from rag.index.layout import IndexBusyError, IndexMismatchError, index_lock
 from rag.lexical import LexicalIndex
 from rag.store.chroma import open_vector_store
-from tests.conftest import write_config
+from tests.conftest import article_text, write_config
 
 
 def _stored(assistant: Assistant) -> dict[str, dict]:
@@ -32,7 +32,7 @@ def test_seed_chunks_quote_their_files_and_both_indexes_agree(seed_assistant: As
     assert len(chunks) == sum(f["chunks"] for f in manifest["files"].values()) > 0
     assert set(chunks) == _lexical_ids(seed_assistant)
     for chunk in chunks.values():
-        text = (seed_corpus / chunk["file"]).read_text(encoding="utf-8")
+        text = article_text(seed_corpus / chunk["file"])
         assert text[chunk["start"] : chunk["end"]] == chunk["text"]
     assert {c["file"] for c in chunks.values()} == {p.name for p in seed_corpus.glob("*.txt")}
 

@@ -21,7 +21,7 @@ from rag.config import ConfigError
 from rag.llm import LLMError
 from rag.messages import NOT_FOUND_AR
 from rag.verify import UNSUPPORTED_AR
-from tests.conftest import SEEDS, free_port, write_config
+from tests.conftest import SEEDS, article_text, free_port, write_config
 from tests.llm_server import ScriptedLLM, passage_number
 
 QUESTION = "من هو قائد لواء التوحيد التابع للجيش السوري الحر؟"
@@ -50,7 +50,7 @@ def run(assistant: Assistant, question: str, history: list | None = None) -> tup
 
 def quotes_its_files(answer: Answer) -> None:
     for citation in answer.citations:
-        text = (Path(citation.root) / citation.file).read_text(encoding="utf-8")
+        text = article_text(Path(citation.root) / citation.file)
         assert text[citation.start : citation.end] == citation.text
 
 
@@ -226,7 +226,7 @@ def test_mock_llm_is_never_reachable_from_the_product(tmp_path: Path, seed_assis
     root = Path(__file__).resolve().parent.parent
     for folder in ("rag", "ingest", "ui"):
         for source in (root / folder).rglob("*.py"):
-            text = source.read_text(encoding="utf-8")
+            text = article_text(source)
             assert "MockLLM" not in text and "Settings.llm" not in text, source
     with ScriptedLLM(lambda m: f"{CLAIM} [{passage_number(m, 'عبد القادر الصالح')}].") as server:
         run(llm_assistant(tmp_path, seed_assistant, server.url), QUESTION)
@@ -262,7 +262,7 @@ def test_sanad_ask_prints_tokens_as_they_arrive(tmp_path: Path, seed_assistant: 
     assert out.startswith(CLAIM[:10]) and "[8]" not in out
     from ingest.chunker import opening_words  # the seed has no headline: its first words name it
 
-    lead = opening_words((SEEDS / "001_98fba5ff296b2f2c.txt").read_text(encoding="utf-8"))
+    lead = opening_words(article_text(SEEDS / "001_98fba5ff296b2f2c.txt"))
     assert f"[1] {lead} — 001_98fba5ff296b2f2c.txt" in out  # the sources, after the stream ended
 
 

@@ -21,7 +21,7 @@ import pytest
 
 from rag import Answer, Assistant
 from rag.verify import MARKER, parse_marker
-from tests.conftest import free_port, write_config
+from tests.conftest import article_text, free_port, write_config
 
 pytestmark = pytest.mark.slow
 
@@ -95,7 +95,7 @@ def test_a_real_model_streams_a_verified_answer(
     assert numbers == {c.n for c in answer.citations}
     assert answer.found == bool(answer.citations)
     for citation in answer.citations:
-        text = (Path(citation.root) / citation.file).read_text(encoding="utf-8")
+        text = article_text(Path(citation.root) / citation.file)
         assert text[citation.start : citation.end] == citation.text
     figures = {
         "first_token_ms": round(answer.timings_ms["llm_first_token"]),

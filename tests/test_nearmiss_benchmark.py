@@ -16,7 +16,7 @@ import pytest
 
 from ingest.chunker import split_sentences
 from ingest.textnorm import normalize
-from tests.conftest import GOLD, ROOT, SEEDS
+from tests.conftest import GOLD, ROOT, SEEDS, article_text
 
 spec = importlib.util.spec_from_file_location("nearmiss_benchmark", ROOT / "benchmarks" / "nearmiss.py")
 assert spec and spec.loader
@@ -127,7 +127,7 @@ def test_near_miss_seed_questions_are_well_formed() -> None:
     questions = {r["question"] for r in rows}
     assert "كم عمر الرئيس الفرنسي فرنسوا هولاند؟" in questions
     assert "من هو قائد الجيش السوري الحر في مدينة حلب؟" in questions
-    corpus = normalize(" ".join(p.read_text("utf-8") for p in sorted(SEEDS.glob("*.txt"))))
+    corpus = normalize(" ".join(article_text(p) for p in sorted(SEEDS.glob("*.txt"))))
     # The entity asked about is in the articles (what makes these near misses, not off-topic questions).
     for entity in ("هولاند", "الجعفري", "عرسال", "لادسوس", "مناف طلاس", "المكتب العسكري"):
         assert normalize(entity) in corpus

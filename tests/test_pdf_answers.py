@@ -30,7 +30,7 @@ from ingest.textnorm import is_arabic, normalize
 from rag import Assistant
 from rag.gold import GoldItem, read_gold
 from rag.types import Answer
-from tests.conftest import GOLD, SEEDS, write_config
+from tests.conftest import GOLD, SEEDS, article_text, write_config
 
 if not Path(shutil.which("chromium") or "/usr/bin/chromium").exists():
     pytest.skip("Chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
@@ -79,7 +79,7 @@ def indexes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, Assist
     pdf.mkdir()
     for seed in sorted(SEEDS.glob("*.txt")):
         shutil.copy(seed, txt / seed.name)
-        print_pdf(article_page(seed.read_text(encoding="utf-8")), pdf / f"{seed.stem}.pdf")
+        print_pdf(article_page(article_text(seed)), pdf / f"{seed.stem}.pdf")
     return _index(folder / "txt-index", txt), _index(folder / "pdf-index", pdf)
 
 
@@ -134,7 +134,7 @@ def test_paragraphs_without_a_gap_between_them_stay_apart(tmp_path: Path) -> Non
     # No margin between paragraphs: a paragraph's last line, short and ending a sentence, ends it;
     # a separator line (=====) stands alone. Seed 002: 21 paragraphs, each ending a sentence, and 2
     # separators; one paragraph whose last line runs nearly full width cannot be told apart.
-    lines = [line for line in (SEEDS / "002_ee81a42cfdca4982.txt").read_text(encoding="utf-8").split("\n") if line]
+    lines = [line for line in article_text(SEEDS / "002_ee81a42cfdca4982.txt").split("\n") if line]
     page = article_page("\n".join(lines)).replace("</head>", "<style>p { margin: 0 }</style></head>")
     print_pdf(page, tmp_path / "tight.pdf")
     [document] = extract((tmp_path / "tight.pdf").read_bytes(), "tight.pdf")[0].documents

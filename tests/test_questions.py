@@ -9,14 +9,14 @@ from rag import Assistant
 from rag.messages import EMPTY_QUESTION_AR, EMPTY_QUESTION_EN, UNSUPPORTED_LANGUAGE
 from rag.questions import MAX_QUESTION_CHARS
 from rag.store.chroma import open_vector_store
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, article_text
 
 LEADER = "من هو قائد لواء التوحيد؟"
 
 
 def _quotes_its_files(answer) -> None:
     for citation in answer.citations:
-        text = (SEEDS / citation.file).read_text(encoding="utf-8")
+        text = article_text(SEEDS / citation.file)
         assert text[citation.start : citation.end] == citation.text
 
 

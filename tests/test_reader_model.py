@@ -12,7 +12,7 @@ from ingest.chunker import split_sentences
 from rag.reader.e5file import E5File
 from rag.reader.encoder import E5Encoder
 from rag.reader.tokenizer import E5Tokenizer
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, article_text
 
 ENGLISH = [
     "Who commands the Fourth Division?",
@@ -32,7 +32,7 @@ def tokenizer(model_file: E5File) -> E5Tokenizer:
 
 
 def seed_sentences(limit: int) -> list[str]:
-    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    texts = [article_text(p) for p in sorted(SEEDS.glob("*.txt"))]
     return [s.text for text in texts for s in split_sentences(text)][:limit]
 
 

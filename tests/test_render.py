@@ -108,7 +108,7 @@ def test_sources_show_headline_outlet_date_page_and_record() -> None:
     )
     answer = Answer("من افتتح المعرض؟", f"{ARTICLE[START:END]} [1]", True, [cited])
     for shown in (render_chat_answer(answer, 0), render_sources(answer)):
-        assert "افتتاح المعرض · سبق · 2012-03-14" in shown and "`news/خبر.txt [r7]` p. 2" in shown
+        assert "افتتاح المعرض · سبق · 2012-03-14" in shown and "`news/خبر.txt [r7]` ص 2" in shown
     panel = render_citation_panel(cited, SourceText("news/خبر.txt", "/corpus", ARTICLE, changed=False))
     assert 'class="sanad-meta"' in panel and "افتتاح المعرض · سبق · 2012-03-14" in panel and "صفحة 2" in panel
     assert 'href="https://x.sa/1"' in panel

@@ -165,3 +165,26 @@ def test_date_and_outlet_filters_reach_the_answer(seed_assistant, serve_url: str
             messages=[{"role": "user", "content": QUESTION}],
             extra_body={"since": "2012-05-01", "until": "2012-04-01"},
         )
+
+
+TIMELINE = "ما تسلسل الأحداث في الأزمة السورية؟"
+
+
+def test_a_timeline_question_gets_the_timeline_as_the_chat_does(seed_assistant, client) -> None:
+    """«ما تسلسل الأحداث في …؟» on /v1: the subject's timeline (it was answered as a question, "not in
+    the articles"): a chart line per day, one line per article in date order, the items' citations."""
+    reference = seed_assistant.timeline("الأزمة السورية")
+    dated = [item.published for item in reference.items if item.published]
+    assert len(set(dated)) >= 2  # the seeds' front matter dates two of them
+    response = client.chat.completions.create(model="sanad", messages=[{"role": "user", "content": TIMELINE}])
+    body, content = response.model_dump(), response.choices[0].message.content
+    assert content.startswith("التسلسل الزمني: «الأزمة السورية» · ")
+    for day in sorted(set(dated)):
+        assert f"\n{day} █" in content  # the chart: a bar per day
+    assert [c["n"] for c in body["citations"]] == [item.citation.n for item in reference.items]
+    assert body["sanad"]["timeline"]["items"] == [item.to_dict() for item in reference.items]
+    assert all(_quotes_its_file(seed_assistant, c) for c in body["citations"])
+    chunks = list(
+        client.chat.completions.create(model="sanad", messages=[{"role": "user", "content": TIMELINE}], stream=True)
+    )
+    assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == content

@@ -8,6 +8,7 @@ import pytest
 
 from rag import Assistant
 from rag.sources import SourceRefused
+from tests.conftest import article_text
 
 
 @pytest.fixture()
@@ -84,7 +85,7 @@ def test_a_seed_without_a_headline_is_cited_by_its_first_words(seed_assistant, s
     answer = seed_assistant.ask("كم عدد العائلات المحاصرة في حمص؟")
     assert answer.found and answer.citations
     cited = answer.citations[0]
-    text = (seed_corpus / cited.file).read_text(encoding="utf-8")
+    text = article_text(seed_corpus / cited.file)
     assert cited.title == "" and cited.lead == opening_words(text) and text.startswith(cited.lead.rstrip("…"))
     assert 3 <= len(cited.lead.split()) <= 8 and cited.lead.endswith("…")
     assert answer.to_dict()["citations"][0]["lead"] == cited.lead

@@ -21,7 +21,7 @@ from rag.gather.articles import ArticlePick
 from rag.gather.duplicates import copies, fingerprint, group_copies
 from rag.questions import QuestionRefused
 from rag.types import Passage, SearchFilters
-from tests.conftest import write_config
+from tests.conftest import write_config, write_news
 from ui.api.guard import AnswerSlots
 from ui.api.mcp_tools import build_mcp
 from ui.api.server import build_server
@@ -65,12 +65,7 @@ ON_SUBJECT = {r[0] for r in RECORDS if not r[0].startswith("off-")}
 def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, Path]:
     folder = tmp_path_factory.mktemp("timeline")
     corpus = folder / "articles"
-    corpus.mkdir()
-    lines = [
-        json.dumps({"id": i, "title": t, "published": d, "publisher": p, "url": f"https://{p}.example/{i}", "text": x})
-        for i, t, d, p, x in RECORDS
-    ]
-    (corpus / "news.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_news(corpus, RECORDS)
     config = write_config(folder, corpus={"path": str(corpus)}, index={"path": str(folder / "index")})
     assistant = Assistant.from_config(config)
     report = assistant.ingest()
@@ -134,8 +129,11 @@ def test_filters_and_the_limit_apply(archive: tuple[Assistant, Path]) -> None:
 def test_the_cli_prints_lines_and_json(archive: tuple[Assistant, Path], capsys: pytest.CaptureFixture[str]) -> None:
     assistant, config = archive
     assert main(["--config", str(config), "timeline", SUBJECT]) == 0
-    lines = capsys.readouterr().out.strip().splitlines()
+    printed = capsys.readouterr().out.strip().splitlines()
     reference = assistant.timeline(SUBJECT)
+    chart, lines = printed[: printed.index("")], printed[printed.index("") + 1 :]  # the chart, a blank, the items
+    days = sorted({c.published for i in reference.items for c in (i.citation, *i.also) if c.published})
+    assert [line.split(" ")[0] for line in chart] == days and all(" █" in line for line in chart)
     assert len(lines) == len(reference.items)
     first = reference.items[0]
     assert lines[0].startswith(f"{first.published} · {first.citation.publisher} · {first.citation.title}: «")

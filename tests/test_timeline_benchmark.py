@@ -154,7 +154,8 @@ def test_every_gold_url_is_in_the_zips_over_four_days_and_two_outlets(articles: 
         assert set(s["relevant"]) | set(s["rejected"]) <= articles.keys(), s["id"]
         days = {articles[u]["date_extracted"][:10] for u in s["relevant"]}
         outlets = Counter(articles[u]["source"] for u in s["relevant"])
-        assert len(days) >= 4 and len(outlets) >= 2, s["id"]
+        # a timeline spans days: 4 at least, 3 for a sparse subject (≤ 10 articles, added for issue 32)
+        assert len(days) >= (3 if len(s["relevant"]) <= 10 else 4) and len(outlets) >= 2, s["id"]
 
 
 @needs_data

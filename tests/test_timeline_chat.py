@@ -106,6 +106,7 @@ def test_the_timeline_message_escapes_articles_links_its_sources_and_counts_copi
     undated = cited(2, "روى سكان جدة ليلة السيول.", None, "okaz")
     timeline = Timeline("سيول جدة", [TimelineItem(first, 0.9, (copy,)), TimelineItem(undated, 0.5)])
     shown = render_chat_timeline(timeline, turn=4)
+    assert "«سيول جدة» · مقالان</h4>" in shown  # a counted noun in its Arabic form, not «2 مقالاً»
     assert "<b>السيول</b>" not in shown and "&lt;b&gt;السيول&lt;/b&gt;" in shown  # article text is text
     assert 'href="#sanad-cite-4-1"' in shown and 'href="#sanad-cite-4-2"' in shown
     assert shown.index("2015-11-17 · okaz") < shown.index("<h5>بلا تاريخ</h5>") < shown.index("بلا تاريخ · okaz")

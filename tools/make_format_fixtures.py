@@ -14,10 +14,13 @@ import argparse
 import html
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from ingest.formats.text import split_front_matter  # noqa: E402
 SEEDS = ROOT / "data" / "articles"
 
 
@@ -81,14 +84,14 @@ def main() -> None:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     seeds = sorted(SEEDS.glob("*.txt"))
-    print_pdf(article_page(seeds[0].read_text(encoding="utf-8")), args.out / "seed.pdf")
+    texts = [split_front_matter(seed.read_text(encoding="utf-8"))[1] for seed in seeds]  # the articles, not their dates
+    print_pdf(article_page(texts[0]), args.out / "seed.pdf")
     print_pdf(article_page("\n".join(QUOTES)), args.out / "quotes.pdf")
     print_pdf(SCAN_PAGE, args.out / "scan.pdf")
-    every = "\n".join(seed.read_text(encoding="utf-8") for seed in seeds)
+    every = "\n".join(texts)
     print_pdf(article_page(every), args.out / "long.pdf")
     if args.all:
-        for seed in seeds:
-            text = seed.read_text(encoding="utf-8")
+        for seed, text in zip(seeds, texts, strict=True):
             print_pdf(article_page(text), args.out / f"seed-{seed.name[:3]}.pdf")
             print_pdf(article_page(text, "h2"), args.out / f"bold-{seed.name[:3]}.pdf")
     print(f"wrote PDFs into {args.out}")

@@ -21,7 +21,9 @@ _WORDS = {code: {key: labels[key] for key in _KEYS} for code, labels in LABELS.i
 #   "submit" event whose value is the request ("cite:TURN:N" or "file:NAME"); a click also brings the panel's
 #   highlighted passage into view once it shows (window.sanadReveal: on a phone the panel is below the chat);
 # - each message's aria-label (Gradio puts the raw HTML there) becomes "Question: …"/"Answer: …" in plain text;
-# - window.sanadToast(text): a short polite status line.
+# - window.sanadToast(text): a short polite status line;
+# - the 👎 form floats beside the answer it judges, within the screen (window.sanadPlaceForm, after a thumb's click);
+# - Gradio's Arabic footer is spelt with the right hamza («استخدام», where its translation has «إستخدام»).
 BRIDGE_JS = (
     f"const words = {json.dumps(_WORDS, ensure_ascii=False)};"
     "if (!document.getElementById('sanad-style')) {"
@@ -72,6 +74,18 @@ BRIDGE_JS = (
     "  clearTimeout(window.sanadToastTimer);"
     "  window.sanadToastTimer = setTimeout(() => toast.classList.remove('sanad-shown'), 2500);"
     "};"
+    "window.sanadPlaceForm = () => { const form = document.getElementById('sanad-feedback');"
+    "  const thumb = window.sanadJudged, chat = document.getElementById('sanad-chat');"
+    "  if (!form || !thumb || !chat || !form.offsetParent) return false;"
+    "  const box = chat.getBoundingClientRect(), at = thumb.getBoundingClientRect();"
+    "  form.classList.add('sanad-floating');"
+    "  form.style.left = box.left + 'px'; form.style.width = box.width + 'px';"
+    "  const below = Math.min(at.bottom + 6, window.innerHeight - form.offsetHeight - 8);"
+    "  form.style.top = Math.max(8, below) + 'px'; return true; };"
+    "const spellFooter = () => { const footer = document.querySelector('footer'); if (!footer) return;"
+    "  const walk = document.createTreeWalker(footer, NodeFilter.SHOW_TEXT);"
+    "  for (let n = walk.nextNode(); n; n = walk.nextNode()) {"
+    "    if (n.nodeValue.includes('إستخدام')) n.nodeValue = n.nodeValue.replaceAll('إستخدام', 'استخدام'); } };"
     "const plainLabels = () => {"
     "  const code = document.documentElement.getAttribute('lang') === 'en' ? 'en' : 'ar';"
     "  for (const el of document.querySelectorAll('#sanad-chat [aria-label]')) {"
@@ -89,6 +103,16 @@ BRIDGE_JS = (
     "      {subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['aria-label']});"
     "    plainLabels(); };"
     "  watch();"
+    "  const footer = () => { const f = document.querySelector('footer'); if (!f) return setTimeout(footer, 200);"
+    "    new MutationObserver(spellFooter).observe(f, {subtree: true, childList: true, characterData: true});"
+    "    spellFooter(); };"
+    "  footer();"
+    "  document.addEventListener('click', (event) => {"  # a thumb under an answer: place the form once it shows
+    "    const thumb = event.target.closest && event.target.closest('#sanad-chat .message-buttons button');"
+    "    if (!thumb) return;"
+    "    window.sanadJudged = thumb; const started = Date.now(); clearInterval(window.sanadFormTimer);"
+    "    window.sanadFormTimer = setInterval(() => { window.sanadPlaceForm();"
+    "      if (Date.now() - started > 15000) clearInterval(window.sanadFormTimer); }, 150); }, true);"
     "  const open = (link) => { const m = (link.getAttribute('href') || '').match(/^#sanad-cite-(\\d+)-(\\d+)$/);"
     "    if (m) { window.sanadReveal(); window.sanadOpen('cite:' + m[1] + ':' + m[2]); } };"
     "  const find = (event) => event.target.closest && event.target.closest('a.sanad-cite, a[href^=\"#sanad-cite-\"]');"

@@ -101,7 +101,9 @@ def _ask(assistant: Assistant, args: argparse.Namespace) -> int:
         answer = assistant.ask(args.question, top_k=args.top_k, filters=filters)
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0
+    from ingest.textnorm import is_arabic
     from rag.types import Answer
+    from rag.wording import page_label
     from ui.api.replies import verified_differs
     from ui.unanswered_view import nearest_heading
 
@@ -127,7 +129,7 @@ def _ask(assistant: Assistant, args: argparse.Namespace) -> int:
                 print(f"— {nearest_heading(answer)} —")
             about = " · ".join(str(v) for v in (citation.name, citation.publisher, citation.published) if v)
             where = citation.file + (f" [{citation.record}]" if citation.record else "")
-            where += f", p. {citation.page}" if citation.page else ""
+            where += f", {page_label(citation.page, is_arabic(args.question))}" if citation.page else ""
             about = f"{about} — " if about else ""
             print(f"[{citation.n}] {about}{where} ({citation.start}-{citation.end}): {citation.text}")
             if citation.focus != citation.text:

@@ -1,4 +1,4 @@
-"""The 👎 form under the chat and the wiring of 👍 / 👎 (what each does is in :mod:`ui.feedback`)."""
+"""The 👎 form (floated beside the answer it judges) and the wiring of 👍 / 👎 (what each does is in :mod:`ui.feedback`)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ class FeedbackForm:
     """The status line, the form (hidden until a 👎) and the answer it is open for (``pending``)."""
 
     status: gr.Markdown
-    form: gr.Group
+    form: gr.Column
     title: gr.Markdown
     correct: gr.Textbox
     save: gr.Button
@@ -85,7 +85,9 @@ def feedback_form() -> FeedbackForm:
     """Lay out the status line and the 👎 form (in Arabic until the language switch) where called."""
     labels = LABELS["ar"]
     status = gr.Markdown("", rtl=True, elem_id="sanad-feedback-status")
-    with gr.Group(visible=False, elem_id="sanad-feedback") as form:
+    # A Column, not a Group: Gradio writes a Group's elem_id on two nested elements (ids must be unique).
+    # The page script floats it beside the answer it judges (ui.assets: window.sanadPlaceForm).
+    with gr.Column(visible=False, elem_id="sanad-feedback", elem_classes=["sanad-feedback-form"]) as form:
         title = gr.Markdown(labels["feedback_title"], rtl=True)
         correct = gr.Textbox(label=labels["feedback_answer"], rtl=True, max_lines=4, elem_id="sanad-feedback-answer")
         with gr.Row():

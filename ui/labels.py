@@ -55,7 +55,7 @@ LABELS: dict[str, dict[str, str]] = {
         "no_such_source": "{request}: لا مصدر بهذا الرقم في هذه المحادثة",
         "not_a_request": "{request}: ليس طلب مصدر",
         "no_sources": "لا مصادر لهذه الإجابة: لم تُوجد في المقالات.",
-        "feedback_title": "👎 ما الخطأ في هذه الإجابة؟ (يُحفظ تقييمك ملفاً مرجعياً يقيس به `sanad eval` سنداً)",
+        "feedback_title": "👎 ما الخطأ في هذه الإجابة؟ (يُحفظ تصحيحك في مجموعة إجاباتك المرجعية، على جهازك)",
         "feedback_answer": "الإجابة الصحيحة هي… (اختياري)",
         "feedback_save": "احفظ الإجابة الصحيحة",
         "feedback_notfound": "كان يجب أن يقول: ليس في المقالات",
@@ -100,8 +100,8 @@ LABELS: dict[str, dict[str, str]] = {
         "no_such_source": "{request}: no such source in this chat",
         "not_a_request": "{request}: not a source request",
         "no_sources": "No sources for this answer: it is not in the articles.",
-        "feedback_title": "👎 What is wrong with this answer? (Judgements are kept as a gold file `sanad eval` "
-        "scores Sanad against.)",
+        "feedback_title": "👎 What is wrong with this answer? (Your correction is saved to your own answer set, "
+        "on this machine.)",
         "feedback_answer": "The right answer is… (optional)",
         "feedback_save": "Save the right answer",
         "feedback_notfound": "It should have said: not in the articles",

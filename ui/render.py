@@ -9,6 +9,7 @@ from ingest.textnorm import is_arabic
 from rag.index.report import IngestReport
 from rag.sources import SourceText
 from rag.types import Answer, Citation
+from rag.wording import page_label
 from ui.articles import about_article, meta_html
 from ui.gathered_view import gathered_body, is_gathered
 from ui.labels import localise_reason
@@ -51,10 +52,10 @@ def _about(citation: Citation) -> str:
     return f"**{escape_text(about)}** — " if about else ""
 
 
-def _where(citation: Citation) -> str:
-    """The file, its record inside a multi-article file, and the PDF page."""
+def _where(citation: Citation, arabic: bool) -> str:
+    """The file, its record inside a multi-article file, and the PDF page («ص 2» in Arabic)."""
     record = f" [{citation.record}]" if citation.record else ""
-    page = f" p. {citation.page}" if citation.page else ""
+    page = f" {page_label(citation.page, arabic)}" if citation.page else ""
     return f"`{citation.file}{record}`{page}"
 
 
@@ -66,7 +67,8 @@ def render_sources(answer: Answer) -> str:
     lines = [f"**{heading}**", ""]
     for citation in answer.citations:
         span = f"({citation.start}–{citation.end})"
-        lines.append(f"{citation.n}. {_about(citation)}{_where(citation)} {span}: «{escape_text(citation.text)}»")
+        where = _where(citation, heading == "المصادر")
+        lines.append(f"{citation.n}. {_about(citation)}{where} {span}: «{escape_text(citation.text)}»")
     return "\n".join(lines)
 
 
@@ -101,7 +103,8 @@ def render_chat_answer(answer: Answer, turn: int, lang: str = "ar") -> str:
     markers, then one compact line per source (:func:`source_line`); the full quote is in the panel.
 
     ``turn`` numbers the answer in the conversation (the links name it). A "not in the articles"
-    answer is framed differently (``sanad-notfound``) and has no sources.
+    answer is framed differently (``sanad-notfound``) and has no sources. The source lines are in
+    the question's language, as their heading is (``lang``, the page's, is kept for callers).
     """
     searched = render_searched(answer)
     if not answer.found:  # a partial answer or a refusal, with the nearest passages
@@ -112,7 +115,7 @@ def render_chat_answer(answer: Answer, turn: int, lang: str = "ar") -> str:
     lines = [f'{searched}<div dir="auto" class="sanad-answer">\n\n{body}\n\n</div>', "", f"**{heading}**", ""]
     for c in answer.citations:
         marker = linked_markers(f"\\[{c.n}\\]", turn, numbers)
-        lines.append(f"- {marker} · {source_line(c, lang)}")
+        lines.append(f"- {marker} · {source_line(c, 'ar' if heading == 'المصادر' else 'en')}")
     return "\n".join(lines)
 
 
@@ -120,11 +123,11 @@ def source_line(citation: Citation, lang: str = "ar") -> str:
     """The compact line naming source ``[n]`` under an answer, after its marker: headline (or, for an
     article without one, its first words) · outlet · date, then the file (its record, its PDF page) in
     small print (Markdown, escaped). The character offsets are a detail the source panel shows."""
-    del lang  # every part is the article's own: nothing to translate
+    arabic = lang == "ar"  # every part is the article's own but the page's «ص»
     about = about_article(citation.name, citation.publisher, citation.published)
     if not about:  # nothing names the article but its file: the offsets tell two passages apart
-        return f"{_where(citation)} · {_LRI}{citation.start}–{citation.end}{_PDI}"
-    return f'**{escape_text(about)}** <small class="sanad-where">· {_where(citation)}</small>'
+        return f"{_where(citation, arabic)} · {_LRI}{citation.start}–{citation.end}{_PDI}"
+    return f'**{escape_text(about)}** <small class="sanad-where">· {_where(citation, arabic)}</small>'
 
 
 def _marked_answer(answer: Answer) -> str:

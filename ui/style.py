@@ -66,6 +66,17 @@ a.sanad-cite:hover, a.sanad-cite:focus-visible { background: rgba(37, 99, 235, .
 .sanad-searched { font-size: .85em; opacity: .75; margin-bottom: 4px; }
 .sanad-ok { color: #15803d; font-weight: 700; }
 .sanad-bad { color: #b91c1c; font-weight: 700; }
+/* The chat's name label takes its own line above the messages: floated over them it hid the 👍/👎 of
+   the message scrolled under it. */
+#sanad-chat .wrapper { display: flex; flex-direction: column; }
+#sanad-chat .wrapper > label[data-testid="block-label"] { position: relative; flex: none; width: max-content;
+  margin-left: 0; margin-right: auto; }
+#sanad-chat .wrapper > .bubble-wrap { flex: 1 1 auto; min-height: 0; }
+/* The 👎 form floats beside the answer it judges (the page script places it), above the chat. */
+.sanad-feedback-form.sanad-floating { position: fixed; z-index: 60; margin: 0 !important;
+  background: var(--background-fill-primary, #fff); border: 1px solid var(--border-color-primary, #d1d5db);
+  border-radius: 10px; padding: 8px; box-shadow: 0 8px 24px rgba(0, 0, 0, .18);
+  max-height: calc(100vh - 16px); overflow-y: auto; }
 #sanad-toast { position: fixed; inset-block-end: 24px; inset-inline-start: 50%; transform: translateX(-50%);
   background: #1f2937; color: #fff; padding: 8px 16px; border-radius: 8px; z-index: 1000;
   opacity: 0; transition: opacity .2s; pointer-events: none; }

@@ -9,7 +9,7 @@ from rag.assistant import Assistant
 from rag.gather import Timeline, TimelineItem
 from rag.types import SearchFilters
 
-__all__ = ["UNDATED", "item_line", "run_timeline", "timeline_lines"]
+__all__ = ["UNDATED", "chart_lines", "item_line", "run_timeline", "timeline_lines"]
 
 #: What an undated article shows in place of its date (undated articles come last).
 UNDATED = "بلا تاريخ"
@@ -26,11 +26,30 @@ def item_line(item: TimelineItem) -> str:
     return line
 
 
+#: Blocks in the tallest day's bar of the text chart.
+CHART_WIDTH = 20
+
+
+def chart_lines(timeline: Timeline) -> list[str]:
+    """The chat's chart as text: one line per day, ``YYYY-MM-DD ████ n`` (copies counted, undated
+    articles not; oldest first); no line without a dated article."""
+    from ui.timeline_view import articles_per_day
+
+    days = articles_per_day(timeline)
+    tallest = max((sum(counts.values()) for counts in days.values()), default=0)
+    return [
+        f"{day} {'█' * max(1, round(CHART_WIDTH * sum(c.values()) / tallest))} {sum(c.values())}"
+        for day, c in days.items()
+    ]
+
+
 def timeline_lines(timeline: Timeline) -> list[str]:
-    """The plain output: one line per item, or a line saying none was found."""
+    """The plain output: the chart of articles per day (when any is dated), a blank line, then one
+    line per item; or a line saying none was found."""
     if not timeline.items:
         return [f"no article about «{timeline.subject}» was found"]
-    return [item_line(item) for item in timeline.items]
+    chart = chart_lines(timeline)
+    return [*chart, *([""] if chart else []), *(item_line(item) for item in timeline.items)]
 
 
 def run_timeline(assistant: Assistant, args: argparse.Namespace) -> int:

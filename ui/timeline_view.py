@@ -10,6 +10,7 @@ from collections import Counter
 from ingest.textnorm import is_arabic
 from rag.gather import Timeline, TimelineItem
 from rag.types import Citation
+from rag.wording import ARTICLE, count_phrase
 from ui.render import cite_link, focused_quote
 
 __all__ = ["articles_per_day", "plain_timeline", "render_chat_timeline"]
@@ -19,9 +20,9 @@ PALETTE = ("#2563eb", "#d97706", "#059669", "#db2777", "#7c3aed", "#0891b2", "#6
 #: Height of the tallest day's bar (pixels).
 CHART_HEIGHT = 72
 _WORDS = {
-    "ar": {"title": "التسلسل الزمني", "articles": "مقالاً", "undated": "بلا تاريخ", "also": "نشرته أيضاً",
+    "ar": {"title": "التسلسل الزمني", "undated": "بلا تاريخ", "also": "نشرته أيضاً",
            "none": "لا مقالات عن «{subject}» في الأرشيف.", "chart": "المقالات في كل يوم، بحسب المصدر"},
-    "en": {"title": "Timeline", "articles": "articles", "undated": "Undated", "also": "also reported by",
+    "en": {"title": "Timeline", "undated": "Undated", "also": "also reported by",
            "none": "No article about «{subject}» in the archive.", "chart": "Articles per day, by outlet"},
 }  # fmt: skip
 
@@ -98,7 +99,7 @@ def render_chat_timeline(timeline: Timeline, turn: int, lang: str = "ar") -> str
     way = "rtl" if sum(is_arabic(i.citation.text) for i in timeline.items) * 2 >= len(timeline.items) else "ltr"
     parts = [
         f'<div class="sanad-timeline" dir="{way}"><h4>{words["title"]}: «{_h(timeline.subject)}» · '
-        f"{len(timeline.items)} {words['articles']}</h4>",
+        f"{count_phrase(len(timeline.items), ARTICLE, lang == 'ar')}</h4>",
         _chart(timeline, words),
         f"<ol>{''.join(_item(i, turn, words) for i in dated)}</ol>" if dated else "",
         f"<h5>{words['undated']}</h5><ol>{''.join(_item(i, turn, words) for i in undated)}</ol>" if undated else "",

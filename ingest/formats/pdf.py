@@ -19,6 +19,7 @@ import unicodedata
 
 from ingest.chunker import headline
 from ingest.formats.document import PAGE_BREAK, Document
+from ingest.formats.pdf_words import drawn_words, mend_words
 from ingest.loader import ArticleError
 from ingest.textnorm import ARABIC_BLOCK, normalize
 
@@ -53,6 +54,12 @@ _GLUED_TANWEEN = re.compile(r"(\S*[\u064b-\u064d])([\u0621-\u064a]\S*)")
 # share of the page's longest line under which such a line is a paragraph's last.
 _LINE_ENDS_SENTENCE = re.compile(r"[.!?؟؛…:][\"'»”’)\]]*$")
 _SHORT_LINE = 0.8
+# The layout's space inside curly quotes, and straight quotes (" or '') with the spaces after them.
+_CURLY_SPACE = re.compile(r"(?<=“) +| +(?=”)")
+_STRAIGHT = re.compile(r"(?:''|\")(?: +)?")
+# The layout's space after the hyphen of an Arabic compound («التركية- السورية»); a slash is left as it
+# is (sources write «ديسمبر/ كانون» as often as «آذار/مارس»).
+_COMPOUND_SPACE = re.compile(f"(?<=[{ARABIC_BLOCK}]-) (?=[{ARABIC_BLOCK}])")
 # A /Title that names a file or an address (Chromium's, for a page without a <title>).
 _FILE_OR_URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://\S*|[^\s/\\]+\.(?:html?|xhtml|pdf|docx?|odt|txt|md))$", re.I)
 _UNMAPPED = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")  # glyphs without a Unicode mapping
@@ -84,6 +91,24 @@ def _is_visual(lines: list[str]) -> bool:
 def _rejoin(match: re.Match[str]) -> str:
     marks = match.group(1) or match.group(2)
     return marks + " " if re.search("[\u064b-\u064d]", marks) else marks
+
+
+def _quote_spaces(paragraph: str) -> str:
+    """A paragraph without the layout's space inside its quotes: after “ and before ”, and inside
+    each pair of ``"`` or ``''`` (taken in turn, opening then closing) when they pair up."""
+    paragraph = _CURLY_SPACE.sub("", paragraph)
+    marks = list(_STRAIGHT.finditer(paragraph))
+    if not marks or len(marks) % 2:
+        return paragraph
+    pieces, at = [], 0
+    for i, mark in enumerate(marks):
+        pieces.append(paragraph[at : mark.start()])
+        if i % 2:  # closing: no space before it
+            pieces[-1] = pieces[-1].rstrip(" ")
+        pieces.append(mark.group(0) if i % 2 else mark.group(0).rstrip(" "))  # opening: none after it
+        at = mark.end()
+    pieces.append(paragraph[at:])
+    return "".join(pieces)
 
 
 def _paragraphs(lines: list[str], widths: list[int]) -> list[str]:
@@ -121,7 +146,10 @@ def _page_text(raw: str) -> str:
         lines = [visual_to_logical(line) if _ARABIC.search(line) else line for line in lines]
     lines = [unicodedata.normalize("NFKC", line).strip() for line in lines]
     paragraphs = _paragraphs(lines, [len(row.strip()) for row in rows])
-    text = "\n".join(re.sub(r" {2,}", " ", _LONE_MARKS.sub(_rejoin, paragraph)) for paragraph in paragraphs)
+    text = "\n".join(
+        _quote_spaces(_COMPOUND_SPACE.sub("", re.sub(r" {2,}", " ", _LONE_MARKS.sub(_rejoin, paragraph))))
+        for paragraph in paragraphs
+    )
     return _GLUED_TANWEEN.sub(lambda m: f"{m.group(2)} {m.group(1)}", text)
 
 
@@ -153,7 +181,10 @@ def read_pdf(data: bytes, name: str) -> Document:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise ArticleError(f"{name}: encrypted PDF (password-protected); save an unprotected copy")
-        pages = [_page_text(page.extract_text(extraction_mode="layout") or "") for page in reader.pages]
+        pages = [
+            mend_words(_page_text(page.extract_text(extraction_mode="layout") or ""), drawn_words(page))
+            for page in reader.pages
+        ]
         info = reader.metadata or {}
     except ArticleError:
         raise

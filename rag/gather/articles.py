@@ -55,6 +55,8 @@ class ArticlePick:
     span: Span
     focus: Span
     relevance: float
+    #: The subject's terms the article's candidate passages or headline hold (normalised, stemmed).
+    terms: frozenset[str] = frozenset()
 
     @property
     def published(self) -> str | None:
@@ -111,6 +113,7 @@ def pick_articles(
     for key, sentences in scored.items():
         chosen = max(range(len(sentences)), key=lambda i: (sentences[i][0], -i))
         _, _, passage, span = sentences[chosen]
+        held = frozenset().union(*(wanted & content_tokens(f"{p.title}\n{p.text}") for p in groups[key]))
         picks.append(
             ArticlePick(
                 key=key,
@@ -118,6 +121,7 @@ def pick_articles(
                 span=span,
                 focus=focus_of(span, wanted, needs, source.idf),
                 relevance=max(s[1] for s in sentences),
+                terms=held,
             )
         )
     picks.sort(key=lambda p: (-p.relevance, p.key))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rag.answers.items import Corroboration, ValueSources
+from rag.wording import SOURCE, count_phrase
 
 __all__ = ["corroborate", "summary"]
 
@@ -52,11 +53,7 @@ def summary(counts: Sequence[int], arabic: bool) -> str:
 
 
 def _sources_ar(n: int) -> str:
-    if n == 1:
-        return "مصدر واحد"
-    if n == 2:
-        return "مصدران"
-    return f"{n} مصادر" if n <= 10 else f"{n} مصدراً"
+    return count_phrase(n, SOURCE)
 
 
 def _agreeing_ar(n: int) -> str:

@@ -11,9 +11,11 @@ an exact span of its file, like an answer's citations."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ingest.textnorm import content_tokens
 from rag.config import TimelineConfig
 from rag.gather.articles import ArticlePick, pick_articles
 from rag.gather.duplicates import group_copies
@@ -21,7 +23,14 @@ from rag.index.reader import IndexReader
 from rag.questions import QuestionRefused, clean_question
 from rag.types import Citation, SearchFilters
 
-__all__ = ["CANDIDATES_PER_ARTICLE", "Timeline", "TimelineItem", "build_timeline"]
+__all__ = [
+    "CANDIDATES_PER_ARTICLE",
+    "Timeline",
+    "TimelineItem",
+    "build_timeline",
+    "distinctive_terms",
+    "relevance_floor",
+]
 
 #: Passages each retriever proposes per article wanted (an article's passages often rank together).
 CANDIDATES_PER_ARTICLE = 8
@@ -29,6 +38,10 @@ CANDIDATES_PER_ARTICLE = 8
 COPY_SHARE = 0.5
 #: The most candidates each retriever proposes, whatever ``max_articles`` is.
 MAX_CANDIDATES = 1000
+#: The subject's best articles whose mean relevance the relative floor is a share of.
+BEST = 3
+#: A token no passage holds (its IDF is the index's highest).
+_UNSEEN = "\uffff"
 
 
 @dataclass(frozen=True)
@@ -89,6 +102,27 @@ def _date_order(group: list[ArticlePick]) -> list[ArticlePick]:
     return sorted(group, key=lambda p: (p.published is None, p.published or "", -p.relevance, p.key))
 
 
+def relevance_floor(picks: list[ArticlePick], config: TimelineConfig) -> float:
+    """The relevance an article needs: ``timeline.min_relevance``, or ``timeline.relative_floor`` of the
+    subject's best articles' (the mean of the :data:`BEST` most relevant), whichever is higher. A subject
+    a few articles are squarely about does not take in the many that only look like it."""
+    best = sorted((p.relevance for p in picks), reverse=True)[:BEST]
+    return max(config.min_relevance, config.relative_floor * (sum(best) / len(best) if best else 0.0))
+
+
+def distinctive_terms(subject: str, idf: Callable[[str], float], rarity: float) -> frozenset[str]:
+    """The subject's rare terms (a name, a place), one of which an article must hold to be about it:
+    those whose IDF is at least ``rarity`` of a term no passage holds (so the share means the same in
+    a small index and a large one). A term no passage holds is no guide; ``rarity`` 1 turns this off."""
+    unseen = idf(_UNSEEN)
+    return frozenset(t for t in content_tokens(subject) if rarity * unseen <= idf(t) < unseen)
+
+
+def _about(group: list[ArticlePick], floor: float, needed: frozenset[str]) -> bool:
+    """A group of copies is listed when one of them reaches ``floor`` and holds a distinctive term."""
+    return any(p.relevance >= floor and (not needed or p.terms & needed) for p in group)
+
+
 def build_timeline(
     reader: IndexReader,
     subject: str,
@@ -111,12 +145,14 @@ def build_timeline(
     retrieval, answerer = reader.retrieve(text, 2 * candidates, filters, candidates=candidates)
     retrieved = time.perf_counter()
     picks = pick_articles(text, retrieval.query_embedding, retrieval.passages, answerer)
+    floor = relevance_floor(picks, config)
+    needed = distinctive_terms(text, answerer.idf, config.distinctive_rarity)
     # a copy of a listed article is listed with it, though its own headline may score lower
-    picks = [p for p in picks if p.relevance >= COPY_SHARE * config.min_relevance]
+    picks = [p for p in picks if p.relevance >= COPY_SHARE * floor]
     scored = time.perf_counter()
     texts = reader.article_texts([p.key for p in picks])
     groups = group_copies(picks, texts, config.duplicate_similarity, config.duplicate_lead)
-    groups = [_date_order(g) for g in groups if max(p.relevance for p in g) >= config.min_relevance][:limit]
+    groups = [_date_order(g) for g in groups if _about(g, floor, needed)][:limit]
     groups.sort(key=lambda g: (g[0].published is None, g[0].published or "", -max(p.relevance for p in g)))
     items = []
     for n, group in enumerate(groups, start=1):

@@ -6,7 +6,8 @@ response also carries a top-level ``citations`` array with the objects of ``sana
 (in a stream: on the last chunk before ``data: [DONE]``), and a ``sanad`` object with ``found``,
 ``outcome`` (answered / partial / not_found), the question's ``kind``, ``missing`` (what a partial answer
 lacks), ``nearest`` (the passages closest to a question not answered), ``confidence``, ``mode`` and
-``standalone_question``.
+``standalone_question``. A question asking for a timeline («ما تسلسل الأحداث في …؟», "timeline of …") gets the
+subject's timeline, as the chat does (``sanad.timeline``).
 """
 
 from __future__ import annotations
@@ -24,10 +25,18 @@ from starlette.concurrency import run_in_threadpool
 
 from ingest.errors import SanadError
 from rag.assistant import Assistant
+from rag.gather import Timeline, timeline_subject
 from rag.questions import MAX_QUESTION_CHARS
 from rag.types import Answer, FilterError, SearchFilters
 from ui.api.guard import MAX_HISTORY_MESSAGES, AnswerSlots, FilterFields, SlotsFull, answer_failure, error_body
-from ui.api.replies import answer_with_sources, history_turns, sources_block, verified_differs, verified_note
+from ui.api.replies import (
+    answer_with_sources,
+    history_turns,
+    sources_block,
+    timeline_reply,
+    verified_differs,
+    verified_note,
+)
 
 __all__ = ["MODEL_ID", "ChatMessage", "ChatRequest", "openai_router"]
 
@@ -125,6 +134,9 @@ def openai_router(assistant: Assistant, slots: AnswerSlots) -> APIRouter:
         except FilterError as exc:
             return _error(400, str(exc), param="since/until")
         cid, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
+        subject = timeline_subject(question)
+        if subject is not None:  # «ما تسلسل الأحداث في …؟»: the subject's timeline, as the chat gives it
+            return await _timeline(assistant, slots, subject, filters, (cid, created, request.stream))
         if request.stream:
             if slots.full:
                 status, body = answer_failure(SlotsFull("busy: every answer slot is taken; retry later"))
@@ -154,6 +166,46 @@ def openai_router(assistant: Assistant, slots: AnswerSlots) -> APIRouter:
         )
 
     return router
+
+
+async def _timeline(
+    assistant: Assistant,
+    slots: AnswerSlots,
+    subject: str,
+    filters: SearchFilters | None,
+    reply: tuple[str, int, bool],
+) -> JSONResponse | StreamingResponse:
+    """The timeline of ``subject`` as a completion (or a stream of one piece): the text of
+    :func:`ui.api.replies.timeline_reply`, each item's citation in ``citations`` and the whole
+    ``sanad timeline --json`` object in ``sanad.timeline``."""
+    cid, created, stream = reply
+
+    def build() -> Timeline:
+        with slots.hold():
+            return assistant.timeline(subject, filters=filters)
+
+    try:
+        timeline = await run_in_threadpool(build)
+    except (SlotsFull, SanadError) as exc:
+        status, body = answer_failure(exc)
+        return JSONResponse(body, status_code=status)
+    text = timeline_reply(timeline)
+    extras = {
+        "citations": [item.citation.to_dict() for item in timeline.items],
+        "sanad": {"found": bool(timeline.items), "timeline": timeline.to_dict()},
+    }
+    if stream:
+        events = [
+            _chunk(cid, created, {"role": "assistant", "content": ""}),
+            _chunk(cid, created, {"content": text}),
+            _chunk(cid, created, {}, "stop", **extras),
+            "data: [DONE]\n\n",
+        ]
+        return StreamingResponse(iter(events), media_type="text/event-stream", headers={"cache-control": "no-cache"})
+    message = {"role": "assistant", "content": text}
+    choice = {"index": 0, "message": message, "finish_reason": "stop"}
+    body = {"id": cid, "object": "chat.completion", "created": created, "model": MODEL_ID, "choices": [choice]}
+    return JSONResponse({**body, **extras})
 
 
 def _stream(

@@ -6,15 +6,26 @@ import re
 from typing import Any
 
 from ingest.textnorm import is_arabic
+from rag.gather import Timeline
 from rag.types import Answer, Citation
+from rag.wording import page_label
 
-__all__ = ["answer_with_sources", "history_turns", "sources_block", "verified_differs", "verified_note"]
+__all__ = [
+    "answer_with_sources",
+    "history_turns",
+    "sources_block",
+    "timeline_reply",
+    "verified_differs",
+    "verified_note",
+]
 
 _HEADINGS = {"ar": "المصادر:", "en": "Sources:"}
 _NEAREST = {"ar": "الأقرب في المقالات (ليست إجابة):", "en": "Closest in the articles (not an answer):"}
 _VERIFIED = {"ar": "— الإجابة بعد التحقق —", "en": "— verified answer —"}
 #: Where a sources block starts inside an earlier answer sent back as history.
-_BLOCK_START = re.compile(r"\n\n(?:المصادر|Sources|الأقرب في المقالات \(ليست إجابة\)|Closest in the articles \(not an answer\)):\n\[1\] ")
+_BLOCK_START = re.compile(
+    r"\n\n(?:المصادر|Sources|الأقرب في المقالات \(ليست إجابة\)|Closest in the articles \(not an answer\)):\n\[1\] "
+)
 _QUOTE_CHARS = 160
 
 
@@ -25,16 +36,16 @@ def _lang(answer: Answer) -> str:
 def sources_block(answer: Answer) -> str:
     """``\\n\\nSources:\\n[1] file · start–end · «quote»`` (in the question's language), then under a partial
     answer or a refusal the nearest passages, headed as not an answer; "" when there are none."""
-    blocks = []
+    blocks, arabic = [], _lang(answer) == "ar"
     if answer.citations:
-        blocks.append("\n".join([_HEADINGS[_lang(answer)], *map(_source_line, answer.citations)]))
+        blocks.append("\n".join([_HEADINGS[_lang(answer)], *(_source_line(c, arabic) for c in answer.citations)]))
     if answer.nearest:
-        blocks.append("\n".join([_NEAREST[_lang(answer)], *map(_source_line, answer.nearest)]))
+        blocks.append("\n".join([_NEAREST[_lang(answer)], *(_source_line(c, arabic) for c in answer.nearest)]))
     return "".join(f"\n\n{block}" for block in blocks)
 
 
-def _source_line(citation: Citation) -> str:
-    """One source: ``[n] headline · outlet · date · file · start–end · «quote»``."""
+def _source_line(citation: Citation, arabic: bool) -> str:
+    """One source: ``[n] headline · outlet · date · file · start–end · «quote»`` (the page as «ص 2» in Arabic)."""
     quote = citation.focus or citation.text
     if len(quote) > _QUOTE_CHARS:
         quote = quote[: _QUOTE_CHARS - 1].rstrip() + "…"
@@ -42,7 +53,7 @@ def _source_line(citation: Citation) -> str:
     if citation.record is not None:
         where.append(f"#{citation.record}")
     if citation.page is not None:
-        where.append(f"p. {citation.page}")
+        where.append(page_label(citation.page, arabic))
     label = " · ".join(str(part) for part in where if part)
     return f"[{citation.n}] {label} · {citation.start}–{citation.end} · «{quote}»"
 
@@ -94,3 +105,25 @@ def history_turns(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
             text = text[: found.start()] if found else text
         turns.append({"role": role, "content": text})
     return turns
+
+
+def timeline_reply(timeline: Timeline) -> str:
+    """A timeline as a chat reply's text: its heading, the chart of articles per day (``sanad
+    timeline``'s), then one line per article with its ``[n]`` and its file (as a sources list)."""
+    from rag.wording import ARTICLE, count_phrase
+    from ui.timeline import chart_lines, item_line
+
+    arabic = is_arabic(timeline.subject)
+    if not timeline.items:
+        return (
+            f"لا مقالات عن «{timeline.subject}» في الأرشيف."
+            if arabic
+            else f"No article about «{timeline.subject}» in the archive."
+        )
+    heading = "التسلسل الزمني" if arabic else "Timeline"
+    lines = [f"{heading}: «{timeline.subject}» · {count_phrase(len(timeline.items), ARTICLE, arabic)}"]
+    chart = chart_lines(timeline)
+    lines += ["", *chart] if chart else []
+    lines.append("")
+    lines += [f"[{item.citation.n}] {item_line(item)} — {item.citation.file}" for item in timeline.items]
+    return "\n".join(lines)
