@@ -203,8 +203,7 @@ class AnswerConfig(Section):
     gather: bool = Field(
         True,
         description="List every distinct answer the retrieved passages give, each with all its sources, and for "
-        "an asked number, date or name how many sources give each value (rag/gather/answer.py). false: one "
-        "answer, as before.",
+        "an asked number, date or name how many sources give each value (rag/gather/answer.py). false: one.",
     )
 
     @field_validator("reader", mode="before")
