@@ -35,9 +35,9 @@ def fact_checks(
 
 def _answers(question: Question, cited: Citation, passages: Sequence[Passage], idf: Callable[[str], float]) -> bool:
     numbers = analyse_question(question.standard).numbers
-    if question.slot == "number" and supplies("number", cited.text, numbers) is False:
+    if question.slot == "number" and supplies("number", cited.text, numbers, folded=True) is False:
         return False
-    if question.slot == "date" and supplies("date", cited.text, numbers) is False and not _WHEN.search(cited.text):
+    if question.slot == "date" and not supplies("date", cited.text, numbers, folded=True) and not _WHEN.search(cited.text):
         return False  # «متى» is answered by a date, a number, or a time in words («في عهد الرسول», «خلال عصر النهضة»)
     if question.slot == "name" and question.arabic and not _names_something(question, cited.text, idf):
         return False  # «ما اسم الضابط…» is not answered by a sentence naming nobody

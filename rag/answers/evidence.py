@@ -68,10 +68,12 @@ _DATE_WORDS = frozenset(
 )
 _TIME_WORDS = frozenset("صباحا مساء مساءا ظهرا فجرا ليلا عصرا منتصف الساعه noon midnight morning evening".split())
 _CLITICS = ("وال", "بال", "فال", "لل", "ال", "و", "ف", "ب", "ل")
-# Compared with normalised words: «مئة» is «ميه» once hamza forms are folded.
-_NUMBER_WORDS, _DATE_WORDS, _TIME_WORDS = (
-    frozenset(normalize(" ".join(words)).split()) for words in (_NUMBER_WORDS, _DATE_WORDS, _TIME_WORDS)
-)
+# The same words as normalised text spells them («مئة» is «ميه» once hamza forms are folded). The evidence
+# features keep the sets above: the confidence model was fit with them (rag.answers.confidence).
+_FOLDED = {
+    name: frozenset(normalize(" ".join(words)).split())
+    for name, words in (("number", _NUMBER_WORDS), ("date", _DATE_WORDS), ("time", _TIME_WORDS))
+}
 
 
 @dataclass(frozen=True)
@@ -115,11 +117,18 @@ def analyse_question(question: str) -> QuestionNeeds:
     return QuestionNeeds(kind, frozenset(attribute), frozenset(_DIGITS.findall(normalize(question))))
 
 
-def supplies(kind: str | None, text: str, question_numbers: frozenset[str] = frozenset()) -> bool | None:
+def supplies(
+    kind: str | None, text: str, question_numbers: frozenset[str] = frozenset(), *, folded: bool = False
+) -> bool | None:
     """Whether ``text`` holds an answer of ``kind`` (a number, a date, a time), numbers the question
-    already holds not counted; None when ``kind`` cannot be seen in text (person, place, name, none)."""
+    already holds not counted; None when ``kind`` cannot be seen in text (person, place, name, none).
+    ``folded``: number, date and time words matched as normalised text spells them («مئة»)."""
     if kind not in DETECTABLE:
         return None
+    if folded and kind is not None:
+        normal = normalize(text)
+        if ({_bare(w) for w in normal.split()} | set(normal.split())) & _FOLDED[kind]:
+            return True
     normal = normalize(text)
     words = {_bare(w) for w in normal.split()} | set(normal.split())
     numbers = set(_DIGITS.findall(normal)) - question_numbers

@@ -26,7 +26,7 @@ from rag.types import Answer, AnswerItem, Citation, Corroboration, SearchFilters
 if TYPE_CHECKING:
     from rag.generate import LLMAnswerer
 
-__all__ = ["WHY_FLOOR", "Asked", "extractive_answer", "generated_answer"]
+__all__ = ["Asked", "extractive_answer", "generated_answer"]
 
 
 @dataclass(frozen=True)
@@ -45,10 +45,6 @@ class Asked:
     rewritten_at: float
     #: The filters the question was asked with (a 'not found' then names them).
     filters: SearchFilters | None = None
-
-
-#: A why/how question is answered from this confidence: its answer seldom repeats the question's words.
-WHY_FLOOR = 0.2
 
 
 def _ms(start: float, end: float) -> float:
@@ -78,10 +74,7 @@ class _Reply:
 def _quoted_fact(asked: Asked, answerer: ExtractiveAnswerer, question: Question) -> tuple[_Reply, WideReading | None]:
     """The single answer (gathered, when the passages hold several), or a refusal: factoid, why and yes/no."""
     retrieval = asked.retrieval
-    threshold = min(answerer.threshold, WHY_FLOOR) if question.kind == "why" else None
-    text, found, citations, confidence = answerer.answer(
-        asked.searched, retrieval.query_embedding, retrieval.passages, threshold
-    )
+    text, found, citations, confidence = answerer.answer(asked.searched, retrieval.query_embedding, retrieval.passages)
     items = [AnswerItem(c.text, (c.n,), confidence) for c in citations]
     corroboration = None
     passages = retrieval.passages

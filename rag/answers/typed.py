@@ -29,7 +29,7 @@ TYPED_SLOTS = frozenset({"number", "date", "person", "name"})
 TYPED_CANDIDATES, TYPED_FLOOR = 4, 0.15
 #: How tied the value must be: a number or date next to the asked noun; a name after the asked title (a quoted
 #: phrase alone scores 2: «ما اسم زوجة…» is not answered by a quoted slogan).
-TYPED_TIE = {"number": 1.5, "date": 1.5, "person": 3.0, "name": 3.0}
+TYPED_TIE = {"number": 1.5, "date": 3.0, "person": 3.0, "name": 3.0}
 
 
 def typed_fact(
