@@ -164,7 +164,7 @@ def test_english_question_and_reply_read_left_to_right(page) -> None:
     expect(question).to_have_text(EXAMPLES[-1], timeout=WAIT)
     assert _direction(question) == "ltr"  # dir="auto": English reads left to right inside the RTL chat
     bot = page.get_by_test_id("bot").first
-    expect(bot.locator(".sanad-answer, .sanad-notfound")).to_have_count(1, timeout=WAIT)
+    expect(bot.locator(".sanad-answer, .sanad-partial, .sanad-notfound")).to_have_count(1, timeout=WAIT)
     # Its quotes are Arabic (right to left) under an English heading.
     expect(bot).to_contain_text("Sources")
     assert _direction(bot.locator(".sanad-answer")) == "rtl"
@@ -177,7 +177,10 @@ def test_off_topic_question_gets_the_not_found_frame(page) -> None:
     bot = _ask(page, OFF_TOPIC, "⚠️")
     notfound = bot.locator(".sanad-notfound")
     expect(notfound).to_contain_text(NOT_FOUND_AR)
-    assert bot.locator("a.sanad-cite").count() == 0 and "المصادر" not in bot.inner_text()
+    assert notfound.locator("a.sanad-cite").count() == 0 and "المصادر" not in bot.inner_text()
+    nearest = bot.locator(".sanad-nearest")  # where to look next, labelled as not an answer
+    expect(nearest).to_contain_text("الأقرب في المقالات (ليست إجابة)")
+    assert nearest.locator("a.sanad-cite").count() >= 1
     style = notfound.evaluate("e => [getComputedStyle(e).borderInlineStartWidth, getComputedStyle(e).direction]")
     assert style == ["4px", "rtl"]  # framed, unlike a found answer
     _shot(page, "3-not-found")

@@ -66,7 +66,7 @@ def _ask(page, question: str, expect_text: str):
     box.press("Enter")
     bot = page.get_by_test_id("bot").nth(before)
     expect(bot).to_contain_text(expect_text, timeout=WAIT)
-    expect(bot.locator(".sanad-answer, .sanad-notfound")).to_have_count(1, timeout=WAIT)
+    expect(bot.locator(".sanad-answer, .sanad-partial, .sanad-notfound")).to_have_count(1, timeout=WAIT)
     return bot
 
 

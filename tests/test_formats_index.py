@@ -224,8 +224,10 @@ def test_cli_ask_json_with_filters(archive: tuple[Assistant, Path], capsys: pyte
     assert out["found"] and {c["publisher"] for c in out["citations"]} == {"صحيفة الوطن"}
     assert {(p["publisher"], p["published"]) for p in out["retrieved"]} == {("صحيفة الوطن", "2012-03-14")}
     assert main([*args, "--publisher", "okaz"]) == 0
-    printed = capsys.readouterr().out
-    assert printed.strip() == "لا تحتوي مقالات هذه الفترة أو هذا المصدر (في okaz) على إجابة عن هذا السؤال."
+    printed = capsys.readouterr().out.strip().splitlines()
+    assert printed[0] == "لا تحتوي مقالات هذه الفترة أو هذا المصدر (في okaz) على إجابة عن هذا السؤال."
+    assert "— الأقرب في المقالات (ليست إجابة) —" in printed  # the nearest passages, of that outlet only
+    assert all("okaz" in line for line in printed if line.startswith("["))
     assert main([*args, "--since", "14/03/2012"]) == 2
     assert "since '14/03/2012': not a date (write YYYY-MM-DD)" in capsys.readouterr().err
 
