@@ -159,17 +159,6 @@ class Question:
         """True when the question is in Arabic script (answers are worded in its language)."""
         return is_arabic(self.text) or not self.text.strip()
 
-    def to_dict(self) -> dict[str, object]:
-        """The ``question_reading`` object of ``sanad ask --json``."""
-        return {
-            "kind": self.kind,
-            "slot": self.slot,
-            "standard": self.standard,
-            "dialect": self.dialect,
-            "attribute": sorted(self.attribute),
-            "constraints": [{"kind": c.kind, "text": c.text} for c in self.constraints],
-        }
-
 
 def _opening(text: str) -> str:
     words = normalize(text).split()

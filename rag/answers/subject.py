@@ -123,9 +123,6 @@ class Subject:
         tokens = self._articles.get((citation.file, citation.record), set()) | content_tokens(citation.text)
         return bool(matched(self.question.focus, tokens))
 
-    def found(self, passages: Sequence[Passage]) -> bool:
-        """True when any retrieved article is about the subject."""
-        return any(self.about(p) for p in passages)
 
     def phrase(self, evidence: Iterable[str]) -> str:
         """The longest run of the question's own words (as typed, standardised) found in ``evidence``: what the
